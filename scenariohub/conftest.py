@@ -1,0 +1,67 @@
+"""Named personas shared by every app's tests (STYLE.md): the office, Chengdu's city lead department,
+another city's, two providers, a provincial department, a supplier, and anonymous."""
+
+import pytest
+from django.test import Client
+
+from scenariohub.accounts.actors import Actor
+from scenariohub.accounts.models import Role
+from scenariohub.accounts.tests.factories import member
+
+CHENGDU = "510100"
+MIANYANG = "510700"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def office(db):
+    return member(org_type=Role.OFFICE, region=None, name="四川省人工智能产业链链长办公室", username="office")
+
+
+@pytest.fixture
+def chengdu_city(db):
+    return member(org_type=Role.CITY, region=CHENGDU, name="成都市经济和信息化局", username="chengdu")
+
+
+@pytest.fixture
+def mianyang_city(db):
+    return member(org_type=Role.CITY, region=MIANYANG, name="绵阳市经济和信息化局", username="mianyang")
+
+
+@pytest.fixture
+def provider(db):
+    return member(org_type=Role.PROVIDER, region=CHENGDU, name="成都智造示范工厂", username="provider")
+
+
+@pytest.fixture
+def other_provider(db):
+    return member(org_type=Role.PROVIDER, region=MIANYANG, name="绵阳光伏科技有限公司", username="provider2")
+
+
+@pytest.fixture
+def department(db):
+    return member(org_type=Role.DEPARTMENT, region=CHENGDU, name="四川省应急管理厅", username="department")
+
+
+@pytest.fixture
+def supplier(db):
+    return member(org_type=Role.SUPPLIER, region=CHENGDU, name="蜀智科技有限公司", username="supplier")
+
+
+def as_actor(membership) -> Actor:
+    return Actor(user=membership.user, membership=membership)
+
+
+def client_for(membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def anon_client():
+    return Client()

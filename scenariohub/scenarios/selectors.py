@@ -1,0 +1,185 @@
+"""Reads of scenarios: what each actor may see, the shared filters, the review queues."""
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from scenariohub.accounts.actors import Actor
+from scenariohub.accounts.models import Role
+from scenariohub.core.errors import NotFound, PermissionDenied, ValidationFailed
+from scenariohub.reference import selectors as ref
+from scenariohub.reference.models import ScenarioKind
+from scenariohub.scenarios.lifecycle import PROVINCIAL_OWNER_TYPES
+from scenariohub.scenarios.models import PUBLIC_STATUSES, Scenario, ScenarioTransition, Status
+
+SORTS = {
+    "-published": ("-published_at", "-id"),
+    "published": ("published_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "title": ("title", "id"),
+    "-budget": ("-budget_max", "-id"),
+    "deadline": ("deadline", "id"),
+}
+DEFAULT_SORT = "-published"
+
+
+@dataclass
+class ScenarioFilter:
+    """The filters shared by the catalogue, the workspace, the API and (later) exports."""
+
+    region: str = ""
+    sector: str = ""
+    field: str = ""
+    kind: str = ""
+    year: int | None = None
+    status: str = ""
+    q: str = ""
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_params(cls, params, *, strict: bool) -> "ScenarioFilter":
+        """Parse query parameters. `strict` (the API) rejects unknown codes; the UI drops them instead."""
+        errors: dict[str, list[str]] = {}
+        values: dict = {}
+        known = {
+            "region": ref.region_names(),
+            "sector": ref.sector_names(),
+            "field": ref.field_names(),
+            "kind": dict(ScenarioKind.choices),
+            "status": dict(Status.choices),
+            "sort": SORTS,
+        }
+        for f in fields(cls):
+            raw = params.get(f.name)
+            if raw in (None, ""):
+                continue
+            raw = str(raw).strip()
+            if f.name == "year":
+                if raw.isdigit() and 2000 <= int(raw) <= 2100:
+                    values["year"] = int(raw)
+                else:
+                    errors["year"] = [_("Year must be a four-digit year.")]
+            elif f.name == "q":
+                values["q"] = raw[:100]
+            elif raw in known[f.name]:
+                values[f.name] = raw
+            else:
+                errors[f.name] = [_("Unknown code: %(code)s") % {"code": raw[:40]}]
+        if errors and strict:
+            raise ValidationFailed(_("Some filters are not valid."), code="bad_filter", details=errors)
+        return cls(**values)
+
+    def as_params(self) -> dict[str, str]:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value not in (None, "") and not (f.name == "sort" and value == DEFAULT_SORT):
+                out[f.name] = str(value)
+        return out
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        if self.region:
+            qs = qs.filter(region_id=self.region)
+        if self.sector:
+            qs = qs.filter(sector_id=self.sector)
+        if self.field:
+            qs = qs.filter(field_id=self.field)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.year:
+            # The release year decides for released scenarios; the creation year for the others.
+            start = dt.datetime(self.year, 1, 1, tzinfo=dt.UTC)
+            end = dt.datetime(self.year + 1, 1, 1, tzinfo=dt.UTC)
+            qs = qs.filter(
+                Q(published_year=self.year) | Q(published_year__isnull=True, created_at__gte=start, created_at__lt=end)
+            )
+        if self.q:
+            qs = qs.filter(keyword_q(self.q))
+        return qs.order_by(*SORTS.get(self.sort, SORTS[DEFAULT_SORT]))
+
+
+def keyword_q(q: str) -> Q:
+    """Every whitespace-separated term must occur in the title, purpose or requirements.
+
+    Chinese has no spaces, so a term is matched as a substring, which finds two-character words such as
+    光伏 too. The AI engine's hybrid search replaces this where it is enabled.
+    """
+    cond = Q()
+    for term in q.split()[:8]:
+        cond &= Q(title__icontains=term) | Q(purpose__icontains=term) | Q(tech_requirements__icontains=term)
+    return cond
+
+
+def _with_names(qs: QuerySet) -> QuerySet:
+    return qs.select_related("owner", "region", "sector", "field")
+
+
+def visible_q(actor: Actor) -> Q:
+    """Which scenarios an actor may read. Drafts are private to their owner organisation."""
+    cond = Q(status__in=PUBLIC_STATUSES)
+    if actor.is_anonymous:
+        return cond
+    cond |= Q(owner_id=actor.organisation_id)
+    if actor.role == Role.OFFICE:
+        cond |= ~Q(status=Status.DRAFT)
+    elif actor.role == Role.CITY:
+        cond |= Q(region_id=actor.region_id) & ~Q(status=Status.DRAFT) & ~Q(owner__type__in=PROVINCIAL_OWNER_TYPES)
+    return cond
+
+
+def scenario_list_public(*, filters: ScenarioFilter) -> QuerySet:
+    return filters.apply(_with_names(Scenario.objects.filter(status__in=PUBLIC_STATUSES)))
+
+
+def scenario_list_visible(*, actor: Actor, filters: ScenarioFilter) -> QuerySet:
+    return filters.apply(_with_names(Scenario.objects.filter(visible_q(actor))))
+
+
+def scenario_list_owned(*, actor: Actor, status: str = "") -> QuerySet:
+    qs = _with_names(Scenario.objects.filter(owner_id=actor.organisation_id))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-updated_at", "-id")
+
+
+def scenario_count_owned_by_status(*, actor: Actor) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = Scenario.objects.filter(owner_id=actor.organisation_id).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def scenario_review_queue(*, actor: Actor) -> QuerySet:
+    """The scenarios waiting for this actor's decision: a city's submitted ones, the office's approved ones
+    plus submitted scenarios of provincial departments (which no city reviews)."""
+    qs = _with_names(Scenario.objects.all())
+    if actor.role == Role.CITY:
+        qs = qs.filter(status=Status.SUBMITTED, region_id=actor.region_id).exclude(
+            owner__type__in=PROVINCIAL_OWNER_TYPES
+        )
+    elif actor.role == Role.OFFICE:
+        qs = qs.filter(
+            Q(status=Status.APPROVED) | Q(status=Status.SUBMITTED, owner__type__in=PROVINCIAL_OWNER_TYPES)
+        )
+    else:
+        return qs.none()
+    return qs.order_by("submitted_at", "id")
+
+
+def scenario_get_for_actor(*, actor: Actor, pk: int, write: bool = False) -> Scenario:
+    """404 for what the actor may not see; 403 for what they may see but not change."""
+    try:
+        scenario = _with_names(Scenario.objects.filter(visible_q(actor))).get(pk=pk)
+    except (Scenario.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("Scenario not found.")) from None
+    if write and scenario.owner_id != actor.organisation_id:
+        raise PermissionDenied(_("Only the owner organisation may change this scenario."))
+    return scenario
+
+
+def scenario_timeline(*, scenario: Scenario) -> list[ScenarioTransition]:
+    return list(scenario.transitions.select_related("actor", "organisation").order_by("created_at", "id"))

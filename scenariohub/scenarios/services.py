@@ -1,0 +1,276 @@
+"""Writes to scenarios: create and edit drafts, attachments, and every lifecycle transition.
+
+Every write checks access itself (views and API call these, never the ORM), runs in one transaction,
+and records what it did: a ScenarioTransition for lifecycle steps and an AuditLog row for every change.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scenariohub.accounts.actors import Actor
+from scenariohub.accounts.models import Role
+from scenariohub.core.errors import InvalidTransition, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from scenariohub.core.services import audit_record
+from scenariohub.core.uploads import validate_upload
+from scenariohub.reference.models import Field
+from scenariohub.scenarios.lifecycle import Transition, may_perform, transition_between
+from scenariohub.scenarios.models import Scenario, ScenarioAttachment, ScenarioTransition, Status
+
+EDITABLE_FIELDS = (
+    "title",
+    "region",
+    "sector",
+    "field",
+    "kind",
+    "purpose",
+    "tech_requirements",
+    "cooperation_mode",
+    "cooperation_note",
+    "budget_min",
+    "budget_max",
+    "deadline",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+CREATOR_ROLES = (Role.PROVIDER, Role.DEPARTMENT, Role.CITY, Role.OFFICE)
+MAX_ATTACHMENTS = 10
+
+
+def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def _validate(scenario: Scenario, *, for_submit: bool) -> None:
+    """Model validation plus the rules that span fields; all problems are reported at once, by field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        scenario.full_clean(exclude=["owner", "created_by", "version", "status"])
+    except ValidationError as exc:
+        errors.update(_errors_of(exc))
+    if scenario.field_id and scenario.sector_id and "field" not in errors:
+        if not Field.objects.filter(pk=scenario.field_id, sector_id=scenario.sector_id).exists():
+            errors.setdefault("field", []).append(_("This field does not belong to the chosen sector."))
+    if scenario.budget_min is not None and scenario.budget_max is not None and scenario.budget_min > scenario.budget_max:
+        errors.setdefault("budget_max", []).append(_("The upper budget must not be lower than the lower budget."))
+    if for_submit:
+        if scenario.deadline is None:
+            errors.setdefault("deadline", []).append(_("A deadline is required to submit."))
+        elif scenario.deadline <= timezone.localdate():
+            errors.setdefault("deadline", []).append(_("The deadline must be in the future."))
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), details=errors)
+
+
+def _assign(scenario: Scenario, data: dict[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name in ("region", "sector", "field"):
+            setattr(scenario, f"{name}_id", value or None)
+        elif isinstance(value, str) and name not in ("budget_min", "budget_max", "deadline"):
+            setattr(scenario, name, value.strip())
+        else:
+            setattr(scenario, name, value)
+
+
+@transaction.atomic
+def scenario_create(*, actor: Actor, data: dict[str, Any]) -> Scenario:
+    if actor.role not in CREATOR_ROLES:
+        raise PermissionDenied(_("Your organisation cannot open scenarios."))
+    scenario = Scenario(owner_id=actor.organisation_id, created_by=actor.user, status=Status.DRAFT)
+    if actor.role == Role.CITY:
+        data = {**data, "region": actor.region_id}  # a city opens scenarios of its own region only
+    elif not data.get("region") and actor.region_id:
+        data = {**data, "region": actor.region_id}
+    _assign(scenario, data)
+    _validate(scenario, for_submit=False)
+    scenario.save()
+    audit_record(
+        actor=actor.user, organisation=actor.organisation, action="scenario.create", obj=scenario,
+        data={"title": scenario.title}, ip_address=actor.ip_address,
+    )
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(*, actor: Actor, scenario_id: int, version: int, data: dict[str, Any]) -> Scenario:
+    """Edit a draft. `version` is the one the editor started from; if someone saved since, StaleVersion."""
+    scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
+    if scenario is None:
+        raise NotFound(_("Scenario not found."))
+    if scenario.owner_id != actor.organisation_id:
+        # Others' drafts are invisible, so they are "not found"; other states are visible but not editable.
+        if scenario.status == Status.DRAFT:
+            raise NotFound(_("Scenario not found."))
+        raise PermissionDenied(_("Only the owner organisation may change this scenario."))
+    if scenario.status != Status.DRAFT:
+        raise InvalidTransition(_("Only drafts can be edited; this scenario is %(status)s.") % {
+            "status": scenario.get_status_display()}, code="not_editable")
+    if scenario.version != version:
+        raise StaleVersion(
+            _("Someone else saved this scenario after you opened it. Reload it to see their changes, then edit again.")
+        )
+    if actor.role == Role.CITY:
+        data = {k: v for k, v in data.items() if k != "region"}
+    before = {name: str(getattr(scenario, f"{name}_id" if name in ("region", "sector", "field") else name))
+              for name in EDITABLE_FIELDS}
+    _assign(scenario, data)
+    _validate(scenario, for_submit=False)
+    changed = [n for n in EDITABLE_FIELDS
+               if str(getattr(scenario, f"{n}_id" if n in ("region", "sector", "field") else n)) != before[n]]
+    scenario.version = F("version") + 1
+    scenario.save()
+    scenario.refresh_from_db()
+    audit_record(
+        actor=actor.user, organisation=actor.organisation, action="scenario.update", obj=scenario,
+        data={"changed": changed, "version": scenario.version}, ip_address=actor.ip_address,
+    )
+    return scenario
+
+
+def scenario_transition(*, actor: Actor, scenario_id: int, target: str, reason: str = "",
+                        now: dt.datetime | None = None) -> Scenario:
+    """Perform the lifecycle step from the scenario's current state to `target`, as the table allows."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().select_related("owner").filter(pk=scenario_id).first()
+        if scenario is None:
+            raise NotFound(_("Scenario not found."))
+        step = transition_between(scenario.status, target)
+        if step is None:
+            raise InvalidTransition(
+                _("A scenario that is %(status)s cannot become %(target)s.")
+                % {"status": scenario.get_status_display(), "target": Status(target).label if target in Status.values else target}
+            )
+        _check_allowed(actor, scenario, step, reason)
+        return _apply(actor, scenario, step, reason, now or timezone.now())
+
+
+def _check_allowed(actor: Actor, scenario: Scenario, step: Transition, reason: str) -> None:
+    if not may_perform(actor, scenario, step):
+        raise PermissionDenied(_("You may not %(action)s this scenario.") % {"action": str(step.label).lower()})
+    if step.reason_required and not reason:
+        raise ValidationFailed(_("A reason is required."), code="reason_required", details={"reason": [_("A reason is required.")]})
+    if len(reason) > 1000:
+        raise ValidationFailed(_("The reason is too long (1000 characters at most)."), details={"reason": [_("Too long.")]})
+    if step.requires_complete:
+        _validate(scenario, for_submit=True)
+
+
+def _apply(actor: Actor, scenario: Scenario, step: Transition, reason: str, now: dt.datetime) -> Scenario:
+    updates: dict[str, Any] = {"status": step.target, "version": F("version") + 1, "updated_at": now}
+    for stamp in step.stamps:
+        # A scenario released once keeps its first release date: it counts once, in that year.
+        if stamp == "published_at" and scenario.published_at is not None:
+            continue
+        updates[stamp] = now
+        if stamp == "published_at":
+            updates["published_year"] = timezone.localtime(now).year
+    # Guarded update: if another request moved the scenario meanwhile, nothing is touched and we lose.
+    touched = Scenario.objects.filter(pk=scenario.pk, status=scenario.status).update(**updates)
+    if touched != 1:
+        raise InvalidTransition(_("The scenario changed while you were acting on it. Reload and try again."))
+    ScenarioTransition.objects.create(
+        scenario=scenario, action=step.action, from_status=scenario.status, to_status=step.target,
+        actor=actor.user, organisation=actor.organisation, reason=reason, created_at=now,
+    )
+    audit_record(
+        actor=actor.user, organisation=actor.organisation, action=f"scenario.{step.action}", obj=scenario,
+        data={"from": scenario.status, "to": step.target, "reason": reason}, ip_address=actor.ip_address,
+    )
+    scenario.refresh_from_db()
+    return scenario
+
+
+def scenario_submit(*, actor: Actor, scenario_id: int) -> Scenario:
+    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.SUBMITTED)
+
+
+def scenario_approve(*, actor: Actor, scenario_id: int) -> Scenario:
+    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.APPROVED)
+
+
+def scenario_return(*, actor: Actor, scenario_id: int, reason: str) -> Scenario:
+    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.DRAFT, reason=reason)
+
+
+def scenario_publish(*, actor: Actor, scenario_id: int) -> Scenario:
+    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.PUBLISHED)
+
+
+def scenario_withdraw(*, actor: Actor, scenario_id: int, reason: str = "") -> Scenario:
+    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.WITHDRAWN, reason=reason)
+
+
+def scenario_close(*, actor: Actor, scenario_id: int, reason: str) -> Scenario:
+    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.CLOSED, reason=reason)
+
+
+def scenario_transition_bulk(*, actor: Actor, scenario_ids: list[int], target: str, reason: str = "") -> dict:
+    """Apply one transition to many scenarios; each succeeds or fails on its own and is reported."""
+    done: list[int] = []
+    failed: dict[int, str] = {}
+    for scenario_id in scenario_ids:
+        try:
+            scenario_transition(actor=actor, scenario_id=scenario_id, target=target, reason=reason)
+            done.append(scenario_id)
+        except (InvalidTransition, PermissionDenied, NotFound, ValidationFailed) as exc:
+            failed[scenario_id] = exc.message
+    return {"done": done, "failed": failed}
+
+
+@transaction.atomic
+def scenario_attachment_add(*, actor: Actor, scenario_id: int, uploaded) -> ScenarioAttachment:
+    scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
+    if scenario is None:
+        raise NotFound(_("Scenario not found."))
+    if scenario.owner_id != actor.organisation_id:
+        raise PermissionDenied(_("Only the owner organisation may change this scenario."))
+    if scenario.status != Status.DRAFT:
+        raise InvalidTransition(_("Attachments can only be changed while the scenario is a draft."), code="not_editable")
+    if scenario.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationFailed(_("A scenario has at most %(n)d attachments.") % {"n": MAX_ATTACHMENTS},
+                               details={"file": [_("Too many attachments.")]})
+    kind = validate_upload(uploaded)
+    attachment = ScenarioAttachment(
+        scenario=scenario, original_name=uploaded.name[-200:], kind=kind.code, size=uploaded.size, uploaded_by=actor.user
+    )
+    attachment.file.save(uploaded.name, uploaded, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor.user, organisation=actor.organisation, action="scenario.attachment_add", obj=scenario,
+        data={"attachment": attachment.pk, "name": attachment.original_name, "size": attachment.size},
+        ip_address=actor.ip_address,
+    )
+    return attachment
+
+
+@transaction.atomic
+def scenario_attachment_delete(*, actor: Actor, attachment_id: int) -> None:
+    attachment = ScenarioAttachment.objects.select_related("scenario").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    scenario = attachment.scenario
+    if scenario.owner_id != actor.organisation_id:
+        raise PermissionDenied(_("Only the owner organisation may change this scenario."))
+    if scenario.status != Status.DRAFT:
+        raise InvalidTransition(_("Attachments can only be changed while the scenario is a draft."), code="not_editable")
+    name = attachment.original_name
+    stored = attachment.file.name
+    attachment.delete()
+    storage = attachment.file.storage
+    transaction.on_commit(lambda: storage.delete(stored))
+    audit_record(
+        actor=actor.user, organisation=actor.organisation, action="scenario.attachment_delete", obj=scenario,
+        data={"attachment": attachment_id, "name": name}, ip_address=actor.ip_address,
+    )
