@@ -106,9 +106,17 @@ def _http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     # Each app exposes `router` in its api.py; adding an app here is the only wiring needed.
+    from scenariohub.dashboard.api import router as dashboard_router
+    from scenariohub.events.api import router as events_router
+    from scenariohub.exchange.api import router as exchange_router
+    from scenariohub.plans.api import router as plans_router
     from scenariohub.scenarios.api import router as scenarios_router
 
     api.add_router("/", scenarios_router)
+    api.add_router("/", events_router)
+    api.add_router("/", plans_router)
+    api.add_router("/", dashboard_router)
+    api.add_router("/", exchange_router)
 
 
 _register_routers()

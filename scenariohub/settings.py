@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "scenariohub.accounts",
     "scenariohub.scenarios",
     "scenariohub.ai",
+    "scenariohub.events",
+    "scenariohub.plans",
+    "scenariohub.dashboard",
+    "scenariohub.exchange",
 ]
 
 MIDDLEWARE = [

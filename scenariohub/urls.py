@@ -11,5 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("scenariohub.accounts.urls")),
+    path("events/", include("scenariohub.events.urls")),
+    path("plans/", include("scenariohub.plans.urls")),
+    path("dashboard/", include("scenariohub.dashboard.urls")),
+    path("exchange/", include("scenariohub.exchange.urls")),
     path("", include("scenariohub.scenarios.urls")),
 ]
