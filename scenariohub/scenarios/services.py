@@ -49,8 +49,10 @@ def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
-def _validate(scenario: Scenario, *, for_submit: bool) -> None:
-    """Model validation plus the rules that span fields; all problems are reported at once, by field."""
+def _validate(scenario: Scenario, *, for_submit: bool, today: dt.date | None = None) -> None:
+    """Model validation plus the rules that span fields; all problems are reported at once, by field.
+
+    `today` is the date of the transition being validated (a historic one when demo data is seeded)."""
     errors: dict[str, list[str]] = {}
     try:
         scenario.full_clean(exclude=["owner", "created_by", "version", "status"])
@@ -64,7 +66,7 @@ def _validate(scenario: Scenario, *, for_submit: bool) -> None:
     if for_submit:
         if scenario.deadline is None:
             errors.setdefault("deadline", []).append(_("A deadline is required to submit."))
-        elif scenario.deadline <= timezone.localdate():
+        elif scenario.deadline <= (today or timezone.localdate()):
             errors.setdefault("deadline", []).append(_("The deadline must be in the future."))
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), details=errors)
@@ -139,24 +141,34 @@ def scenario_update(*, actor: Actor, scenario_id: int, version: int, data: dict[
 
 
 def scenario_transition(*, actor: Actor, scenario_id: int, target: str, reason: str = "",
-                        now: dt.datetime | None = None) -> Scenario:
-    """Perform the lifecycle step from the scenario's current state to `target`, as the table allows."""
+                        now: dt.datetime | None = None, expected_status: str | None = None) -> Scenario:
+    """Perform the lifecycle step from the scenario's current state to `target`, as the table allows.
+
+    `expected_status` is the state the actor saw when deciding; if the scenario has moved on since,
+    the decision is refused rather than applied to a state the actor never saw.
+    """
     reason = (reason or "").strip()
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().select_related("owner").filter(pk=scenario_id).first()
         if scenario is None:
             raise NotFound(_("Scenario not found."))
+        if expected_status and scenario.status != expected_status:
+            raise InvalidTransition(
+                _("The scenario changed while you were acting on it (it is now %(status)s). Reload and try again.")
+                % {"status": scenario.get_status_display()}
+            )
         step = transition_between(scenario.status, target)
         if step is None:
             raise InvalidTransition(
                 _("A scenario that is %(status)s cannot become %(target)s.")
                 % {"status": scenario.get_status_display(), "target": Status(target).label if target in Status.values else target}
             )
-        _check_allowed(actor, scenario, step, reason)
-        return _apply(actor, scenario, step, reason, now or timezone.now())
+        now = now or timezone.now()
+        _check_allowed(actor, scenario, step, reason, today=timezone.localdate(now))
+        return _apply(actor, scenario, step, reason, now)
 
 
-def _check_allowed(actor: Actor, scenario: Scenario, step: Transition, reason: str) -> None:
+def _check_allowed(actor: Actor, scenario: Scenario, step: Transition, reason: str, *, today: dt.date) -> None:
     if not may_perform(actor, scenario, step):
         raise PermissionDenied(_("You may not %(action)s this scenario.") % {"action": str(step.label).lower()})
     if step.reason_required and not reason:
@@ -164,7 +176,7 @@ def _check_allowed(actor: Actor, scenario: Scenario, step: Transition, reason: s
     if len(reason) > 1000:
         raise ValidationFailed(_("The reason is too long (1000 characters at most)."), details={"reason": [_("Too long.")]})
     if step.requires_complete:
-        _validate(scenario, for_submit=True)
+        _validate(scenario, for_submit=True, today=today)
 
 
 def _apply(actor: Actor, scenario: Scenario, step: Transition, reason: str, now: dt.datetime) -> Scenario:
@@ -197,15 +209,27 @@ def scenario_submit(*, actor: Actor, scenario_id: int) -> Scenario:
 
 
 def scenario_approve(*, actor: Actor, scenario_id: int) -> Scenario:
-    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.APPROVED)
+    return scenario_transition(
+        actor=actor, scenario_id=scenario_id, target=Status.APPROVED, expected_status=Status.SUBMITTED
+    )
 
 
 def scenario_return(*, actor: Actor, scenario_id: int, reason: str) -> Scenario:
-    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.DRAFT, reason=reason)
+    return scenario_transition(
+        actor=actor, scenario_id=scenario_id, target=Status.DRAFT, reason=reason, expected_status=Status.SUBMITTED
+    )
 
 
-def scenario_publish(*, actor: Actor, scenario_id: int) -> Scenario:
-    return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.PUBLISHED)
+def scenario_send_back(*, actor: Actor, scenario_id: int, reason: str) -> Scenario:
+    return scenario_transition(
+        actor=actor, scenario_id=scenario_id, target=Status.DRAFT, reason=reason, expected_status=Status.APPROVED
+    )
+
+
+def scenario_publish(*, actor: Actor, scenario_id: int, now: dt.datetime | None = None) -> Scenario:
+    return scenario_transition(
+        actor=actor, scenario_id=scenario_id, target=Status.PUBLISHED, now=now, expected_status=Status.APPROVED
+    )
 
 
 def scenario_withdraw(*, actor: Actor, scenario_id: int, reason: str = "") -> Scenario:
@@ -216,13 +240,16 @@ def scenario_close(*, actor: Actor, scenario_id: int, reason: str) -> Scenario:
     return scenario_transition(actor=actor, scenario_id=scenario_id, target=Status.CLOSED, reason=reason)
 
 
-def scenario_transition_bulk(*, actor: Actor, scenario_ids: list[int], target: str, reason: str = "") -> dict:
+def scenario_transition_bulk(*, actor: Actor, scenario_ids: list[int], target: str, reason: str = "",
+                             expected_status: str | None = None) -> dict:
     """Apply one transition to many scenarios; each succeeds or fails on its own and is reported."""
     done: list[int] = []
     failed: dict[int, str] = {}
     for scenario_id in scenario_ids:
         try:
-            scenario_transition(actor=actor, scenario_id=scenario_id, target=target, reason=reason)
+            scenario_transition(
+                actor=actor, scenario_id=scenario_id, target=target, reason=reason, expected_status=expected_status
+            )
             done.append(scenario_id)
         except (InvalidTransition, PermissionDenied, NotFound, ValidationFailed) as exc:
             failed[scenario_id] = exc.message
