@@ -3,7 +3,8 @@
 A row names its source states, its target, the roles that may act and the *scope* each role needs on the
 scenario: `owner` (a member of the owner organisation), `region` (a city lead department of the scenario's
 region, for scenarios of organisations in that city — provincial departments' scenarios go to the office)
-or `any` (the provincial office). `docs/lifecycle.md` draws the same table; a test keeps them in step.
+or `any` (the provincial office), or `applicant` (a supplier acting on a released scenario: the first
+application moves it to matching). `docs/lifecycle.md` draws the same table; a test keeps them in step.
 Later stages (matching → benchmark) are added here by the issues that build them.
 """
 
@@ -18,6 +19,7 @@ from scenariohub.scenarios.models import Scenario, Status
 OWNER = "owner"
 REGION = "region"
 ANY = "any"
+APPLICANT = "applicant"  # a supplier whose application to the released scenario triggers the step
 
 # Organisations whose scenarios are provincial: no city reviews them.
 PROVINCIAL_OWNER_TYPES = (Role.OFFICE, Role.DEPARTMENT)
@@ -80,6 +82,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         stamps=("published_at",),
     ),
     Transition(
+        action="start_matching",
+        label=_("Start matching"),
+        sources=(Status.PUBLISHED,),
+        target=Status.MATCHING,
+        scopes={Role.SUPPLIER: APPLICANT},
+    ),
+    Transition(
         action="withdraw",
         label=_("Withdraw"),
         sources=OPEN_STATUSES,
@@ -116,6 +125,8 @@ def in_scope(actor: Actor, scenario: Scenario, scope: str) -> bool:
         return True
     if scope == OWNER:
         return actor.organisation_id == scenario.owner_id
+    if scope == APPLICANT:
+        return scenario.is_public
     if scope == REGION:
         return actor.region_id == scenario.region_id and scenario.owner.type not in PROVINCIAL_OWNER_TYPES
     raise ValueError(f"unknown scope {scope!r}")

@@ -31,12 +31,15 @@ ALLOWED = {
     ("submitted", "withdrawn"): {"provider"},
     ("approved", "withdrawn"): {"provider"},
     ("published", "withdrawn"): {"provider"},
+    ("published", "matching"): {"supplier"},
+    ("matching", "withdrawn"): {"provider"},
+    ("matching", "closed"): {"office", "chengdu_city"},
     ("submitted", "closed"): {"office", "chengdu_city"},
     ("approved", "closed"): {"office", "chengdu_city"},
     ("published", "closed"): {"office", "chengdu_city"},
 }
 NEEDS_REASON = {("submitted", "draft"), ("approved", "draft"), ("submitted", "closed"), ("approved", "closed"),
-                ("published", "closed")}
+                ("published", "closed"), ("matching", "closed")}
 # Pairs that no one may perform, in this part of the lifecycle.
 ILLEGAL = [
     ("draft", "approved"),
@@ -49,6 +52,8 @@ ILLEGAL = [
     ("closed", "published"),
     ("closed", "draft"),
     ("draft", "closed"),
+    ("approved", "matching"),
+    ("matching", "published"),
 ]
 
 CASES = [(src, dst, persona) for (src, dst) in ALLOWED for persona in PERSONAS]
