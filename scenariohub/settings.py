@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "scenariohub.plans",
     "scenariohub.dashboard",
     "scenariohub.exchange",
+    "scenariohub.matching",
 ]
 
 MIDDLEWARE = [

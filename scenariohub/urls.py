@@ -15,5 +15,6 @@ urlpatterns = [
     path("plans/", include("scenariohub.plans.urls")),
     path("dashboard/", include("scenariohub.dashboard.urls")),
     path("exchange/", include("scenariohub.exchange.urls")),
+    path("matching/", include("scenariohub.matching.urls")),
     path("", include("scenariohub.scenarios.urls")),
 ]
