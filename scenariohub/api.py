@@ -159,7 +159,7 @@ def validation_message(err: dict) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    if kind in ("model_type", "model_attributes_type", "dict_type") and len(err.get("loc", ())) <= 1:
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
         return _("The request body must be a JSON object.")
     if kind == "missing":
         return _("This field is required.")
@@ -202,7 +202,10 @@ def _validation_error(request, exc: NinjaValidationError):
     details: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload"))
-        details.setdefault(loc or "__all__", []).append(str(err.get("msg", "")))
+        msg = str(err.get("msg", ""))
+        if not loc and err.get("loc", ("",))[0] == "body":
+            msg = _("The request body must be a JSON object.")  # empty, `null`, a list…
+        details.setdefault(loc or "__all__", []).append(msg)
     return api.create_response(
         request, error_body("validation_error", _("The request is not valid."), details), status=422
     )

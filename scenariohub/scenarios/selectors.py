@@ -57,7 +57,7 @@ class ScenarioFilter:
                 continue
             raw = str(raw).strip()
             if f.name == "year":
-                if raw.isdigit() and 2000 <= int(raw) <= 2100:
+                if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
                     values["year"] = int(raw)
                 else:
                     errors["year"] = [_("Year must be a four-digit year.")]
@@ -179,6 +179,29 @@ def scenario_get_for_actor(*, actor: Actor, pk: int, write: bool = False) -> Sce
     if write and scenario.owner_id != actor.organisation_id:
         raise PermissionDenied(_("Only the owner organisation may change this scenario."))
     return scenario
+
+
+def timeline_details_visible(*, actor: Actor, scenario: Scenario) -> bool:
+    """Who acted and why is for the people in the workflow: the owner, the office, the reviewing city.
+    Everyone else who may see the scenario sees only which step happened when."""
+    if actor.is_anonymous:
+        return False
+    if actor.role == Role.OFFICE or actor.organisation_id == scenario.owner_id:
+        return True
+    return (
+        actor.role == Role.CITY
+        and actor.region_id == scenario.region_id
+        and scenario.owner.type not in PROVINCIAL_OWNER_TYPES
+    )
+
+
+def scenario_attachment_get_for_actor(*, actor: Actor, scenario_id: int, attachment_id: int):
+    """An attachment of a scenario the actor may see (404 otherwise)."""
+    scenario = scenario_get_for_actor(actor=actor, pk=scenario_id)
+    attachment = scenario.attachments.filter(pk=attachment_id).first() if str(attachment_id).isdigit() else None
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    return attachment
 
 
 def scenario_timeline(*, scenario: Scenario) -> list[ScenarioTransition]:

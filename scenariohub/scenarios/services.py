@@ -55,9 +55,17 @@ def _validate(scenario: Scenario, *, for_submit: bool, today: dt.date | None = N
     `today` is the date of the transition being validated (a historic one when demo data is seeded)."""
     errors: dict[str, list[str]] = {}
     try:
-        scenario.full_clean(exclude=["owner", "created_by", "version", "status"])
+        # The budget constraint is checked below with a message people can act on.
+        scenario.full_clean(exclude=["owner", "created_by", "version", "status"], validate_constraints=False)
     except ValidationError as exc:
         errors.update(_errors_of(exc))
+    for name in EDITABLE_FIELDS:
+        if name in ("region", "sector", "field"):
+            continue
+        value = getattr(scenario, name, None)
+        # PostgreSQL cannot store NUL or lone surrogates; refuse them everywhere, not only in some forms.
+        if isinstance(value, str) and ("\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)):
+            errors.setdefault(name, []).append(_("This text contains characters that cannot be stored."))
     if scenario.field_id and scenario.sector_id and "field" not in errors:
         if not Field.objects.filter(pk=scenario.field_id, sector_id=scenario.sector_id).exists():
             errors.setdefault("field", []).append(_("This field does not belong to the chosen sector."))
