@@ -123,24 +123,45 @@ class BM25Index:
         out[~self._alive[:n]] = 0.0
         return out
 
-    def tfidf_vector(self, tokens: Iterable[str]) -> dict[int, float]:
-        """Unit-length tf-idf weights of known terms, for cosine similarity between two texts."""
-        weights = {}
-        for term, tf in Counter(tokens).items():
-            tid = self._vocab.get(term)
-            df = float(self._df[tid]) if tid is not None else 0.0
-            weights[tid if tid is not None else term] = (1.0 + np.log(tf)) * float(self.idf(df))
-        norm = float(np.sqrt(sum(w * w for w in weights.values()))) or 1.0
-        return {key: w / norm for key, w in weights.items()}
+    def _tfidf(self, tids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+        return (1.0 + np.log(tfs)) * self.idf(self._df[tids].astype(np.float32))
 
-    def row_tfidf_vector(self, row: int) -> dict[int, float]:
-        entry = self._rows[row]
-        if entry is None:
-            return {}
-        tids, tfs = entry
-        weights = (1.0 + np.log(tfs)) * self.idf(self._df[tids].astype(np.float32))
-        norm = float(np.sqrt((weights * weights).sum())) or 1.0
-        return dict(zip(tids.tolist(), (weights / norm).tolist(), strict=True))
+    def cosine(self, tokens: Iterable[str], rows: Sequence[int], *, ignore: Iterable[str] = ()) -> np.ndarray:
+        """tf-idf cosine between a text and each of `rows`, leaving the `ignore` words out of both sides."""
+        ignored = set(ignore)
+        counts = Counter(t for t in tokens if t not in ignored)
+        known = {self._vocab[t]: tf for t, tf in counts.items() if t in self._vocab}
+        # Words no document has still make the text different: they count in its norm with the top idf.
+        unknown_weight = float(self.idf(0.0))
+        unknown = [(1.0 + np.log(tf)) * unknown_weight for t, tf in counts.items() if t not in self._vocab]
+        q_ids = np.array(sorted(known), dtype=np.int32)
+        q_w = self._tfidf(q_ids, np.array([known[t] for t in q_ids.tolist()], dtype=np.float32))
+        q_norm = float(np.sqrt((q_w * q_w).sum() + sum(w * w for w in unknown)))
+        ignored_ids = np.array(sorted(self.term_ids(ignored)), dtype=np.int32)
+        out = np.zeros(len(rows), dtype=np.float32)
+        if q_norm == 0 or not len(q_ids):
+            return out
+        for i, row in enumerate(rows):
+            entry = self._rows[row]
+            if entry is None:
+                continue
+            tids, tfs = entry
+            keep = ~np.isin(tids, ignored_ids)
+            tids, weights = tids[keep], self._tfidf(tids[keep], tfs[keep])
+            norm = float(np.sqrt((weights * weights).sum()))
+            if norm == 0:
+                continue
+            pos = np.searchsorted(q_ids, tids).clip(0, len(q_ids) - 1)
+            matched = q_ids[pos] == tids
+            out[i] = float((weights[matched] * q_w[pos[matched]]).sum()) / (norm * q_norm)
+        return out
+
+    def alive_mask(self) -> np.ndarray:
+        """Copy of the per-row flag: False for removed rows."""
+        return self._alive[: self.n_rows].copy()
+
+    def term_ids(self, terms: Iterable[str]) -> set[int]:
+        return {self._vocab[t] for t in terms if t in self._vocab}
 
     def compact(self) -> np.ndarray:
         """Drop removed rows; returns old-row -> new-row (-1 for dropped) for the caller's other arrays."""
@@ -158,7 +179,8 @@ class BM25Index:
             bounds = np.searchsorted(all_tids[order], np.arange(len(self._postings) + 1))
             rows_sorted, tfs_sorted = all_rows[order], all_tfs[order]
             self._postings = [
-                (rows_sorted[lo:hi], tfs_sorted[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+                (rows_sorted[lo:hi], tfs_sorted[lo:hi])
+                for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
             ]
         else:
             self._postings = [(_EMPTY_I, _EMPTY_F) for _ in self._postings]

@@ -46,14 +46,18 @@ def normalise(text: str) -> str:
 class Analyzer:
     """Segments text for indexing and querying, and ranks shared words for explanations."""
 
-    def __init__(self, extra_terms: list[str] | None = None) -> None:
+    def __init__(self) -> None:
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
-        # Region names are neutral for matching: two cities publishing the same need are duplicates.
-        self.region_terms = frozenset(normalise(name) for name in lexicon.region_names())
-        for term in [*lexicon.domain_terms(), *(extra_terms or [])]:
-            self._tokenizer.add_word(normalise(term), freq=_DOMAIN_FREQ)
         self.domain_terms = frozenset(normalise(t) for t in lexicon.domain_terms())
+        for term in self.domain_terms:
+            self._tokenizer.add_word(term, freq=_DOMAIN_FREQ)
+        # Region names become one canonical token ("成都市", "成都" -> "成都"): a search for "成都" finds
+        # "成都市", and near-duplicate checks can ignore where a text comes from.
+        self._region_alias = {normalise(k): normalise(v) for k, v in lexicon.region_aliases().items()}
+        self.region_terms = frozenset(self._region_alias.values())
+        names = sorted(self._region_alias, key=len, reverse=True)
+        self._region_split = re.compile("(" + "|".join(re.escape(n) for n in names) + ")") if names else None
 
     def tokens(self, text: str) -> list[str]:
         """Search-mode tokens (`cut_for_search`): long words plus their dictionary sub-words.
@@ -61,25 +65,25 @@ class Analyzer:
         Single CJK characters are dropped unless the text is a single character: they match too much.
         """
         norm = normalise(text)
+        pieces = self._region_split.split(norm) if self._region_split else [norm]
         out = []
-        for token in self._tokenizer.cut_for_search(norm):
-            token = token.strip()
-            if not token or token in STOPWORDS or not _WORDLIKE.search(token):
+        for piece in pieces:
+            region = self._region_alias.get(piece)
+            if region is not None:
+                out.append(region)
                 continue
-            if len(token) == 1 and _CJK.match(token) and len(norm.strip()) > 1:
-                continue
-            out.append(token)
+            for token in self._tokenizer.cut_for_search(piece):
+                token = token.strip()
+                if not token or token in STOPWORDS or not _WORDLIKE.search(token):
+                    continue
+                if len(token) == 1 and _CJK.match(token) and len(norm.strip()) > 1:
+                    continue
+                out.append(token)
         return out
 
     def content_tokens(self, text: str) -> list[str]:
         """Tokens without region names: what the text is about, not where it comes from."""
-        # Cut the names out before segmenting, or "成都市" would still leave "都市" behind.
-        return self.tokens(self._region_pattern.sub(" ", normalise(text)))
-
-    @cached_property
-    def _region_pattern(self) -> re.Pattern[str]:
-        names = sorted(self.region_terms, key=len, reverse=True)
-        return re.compile("|".join(re.escape(n) for n in names)) if names else re.compile(r"(?!)")
+        return [t for t in self.tokens(text) if t not in self.region_terms]
 
     @cached_property
     def _idf(self) -> dict[str, float]:

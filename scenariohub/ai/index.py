@@ -1,0 +1,262 @@
+"""In-memory hybrid index: BM25 over jieba tokens plus dense vectors, fused by reciprocal rank.
+
+An `Index` holds one kind of document (scenarios, or solutions). Document ids are whatever the caller uses
+(database primary keys, eval ids). Texts are not kept: only tokens, term statistics and vectors.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+
+from .bm25 import BM25Index
+from .embedders import Embedder
+from .text import Analyzer, get_analyzer
+from .vectors import DenseMatrix, top_k
+
+Mode = Literal["hybrid", "lexical", "dense"]
+
+# Reciprocal rank fusion constant from Cormack et al. (2009); it damps the head of each ranking so that
+# neither list dominates. 60 is the published default and is not tuned here.
+RRF_K = 60
+# How deep each ranking goes into the fusion: deeper than k so that a document ranked 15th by one
+# method and 3rd by the other can still reach the top 10.
+FUSION_DEPTH = 100
+# A document enters the lexical ranking only if its BM25 score reaches this share of the best one. A long
+# query shares some generic word ("智能", "监测") with nearly every document; ranking all of those lets
+# weak lexical matches push the embedder's good ones out of the fused top 10 (on the dev set hybrid
+# recall@10 fell below dense alone without it; with 0.1-0.3 it rises monotonically back to dense's level).
+LEXICAL_FLOOR = 0.3
+# Default near-duplicate threshold. On the dev documents (80 distinct solutions) the highest similarity
+# between two different ones was 0.46 (USE) / 0.27 (lexical only); a copy with another city's name scored
+# 0.95, a reworded copy 0.80 / 0.72.
+DUPLICATE_THRESHOLD = 0.7
+# Re-number rows once this share of them belongs to removed documents.
+COMPACT_RATIO = 0.3
+# Texts embedded per model call during bulk indexing: bounded memory, still batched for speed.
+EMBED_BATCH = 64
+
+
+def rrf(rankings: Sequence[Sequence[int]], *, k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), rank starting at 1."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class Index:
+    """Add, remove and search documents; see the package docstring for the platform-facing API.
+
+    Safe to share between threads: writes and reads take one lock (a search is milliseconds).
+    """
+
+    def __init__(self, *, analyzer: Analyzer | None = None, embedder: Embedder | None = None) -> None:
+        self.analyzer = analyzer or get_analyzer()
+        self.embedder = embedder
+        self._lexical = BM25Index()
+        self._dense = DenseMatrix(embedder.dim) if embedder is not None else None
+        self._row_of: dict[Hashable, int] = {}
+        self._id_of: list[Hashable | None] = []
+        self._lock = threading.RLock()
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def add(
+        self,
+        doc_id: Hashable,
+        text: str,
+        *,
+        vector: np.ndarray | None = None,
+        tokens: Sequence[str] | None = None,
+    ) -> None:
+        """Index (or re-index) one document. Pass `vector`/`tokens` when they were stored already."""
+        self.add_many(
+            [(doc_id, text)],
+            vectors=None if vector is None else np.asarray(vector)[None, :],
+            token_lists=None if tokens is None else [tokens],
+        )
+
+    def add_many(
+        self,
+        docs: Iterable[tuple[Hashable, str]],
+        *,
+        vectors: np.ndarray | None = None,
+        token_lists: Sequence[Sequence[str]] | None = None,
+    ) -> None:
+        """Index many documents at once: one embedding batch per EMBED_BATCH texts, one postings merge."""
+        docs = list(docs)
+        if not docs:
+            return
+        if len({doc_id for doc_id, _ in docs}) != len(docs):
+            raise ValueError("duplicate document ids in one batch")
+        texts = [text for _, text in docs]
+        if token_lists is None:
+            token_lists = [self.analyzer.tokens(text) for text in texts]
+        if self._dense is not None:
+            if vectors is None or len(vectors) != len(docs) or vectors.shape[1] != self._dense.dim:
+                vectors = self.embed_passages(texts)
+        # Segmenting and embedding above run outside the lock: they are the slow part.
+        with self._lock:
+            self._insert([doc_id for doc_id, _ in docs], token_lists, vectors)
+
+    def _insert(
+        self, ids: list[Hashable], token_lists: Sequence[Sequence[str]], vectors: np.ndarray | None
+    ) -> None:
+        for doc_id in ids:
+            self.remove(doc_id)
+        start = len(self._id_of)
+        rows = list(range(start, start + len(ids)))
+        self._lexical.add_many(rows, token_lists)
+        if self._dense is not None:
+            self._dense.append(vectors)
+        for doc_id, row in zip(ids, rows, strict=True):
+            self._row_of[doc_id] = row
+            self._id_of.append(doc_id)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for `texts` with this index's embedder, in bounded batches (for storing them too)."""
+        if self.embedder is None:
+            raise RuntimeError("this index has no embedder")
+        parts = [
+            self.embedder.embed_passages(texts[i : i + EMBED_BATCH])
+            for i in range(0, len(texts), EMBED_BATCH)
+        ]
+        return np.vstack(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+
+    def remove(self, doc_id: Hashable) -> bool:
+        with self._lock:
+            row = self._row_of.pop(doc_id, None)
+            if row is None:
+                return False
+            self._lexical.remove(row)
+            self._id_of[row] = None
+            dead = len(self._id_of) - len(self._row_of)
+            if dead > 1000 and dead > COMPACT_RATIO * len(self._id_of):
+                self._compact()
+            return True
+
+    def _compact(self) -> None:
+        mapping = self._lexical.compact()
+        if self._dense is not None:
+            self._dense.compact(mapping)
+        self._id_of = [doc_id for doc_id in self._id_of if doc_id is not None]
+        self._row_of = {doc_id: row for row, doc_id in enumerate(self._id_of)}
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._row_of
+
+    @property
+    def dense_available(self) -> bool:
+        return self._dense is not None
+
+    def _alive(self) -> np.ndarray:
+        return self._lexical.alive_mask()
+
+    def vector_of(self, doc_id: Hashable) -> np.ndarray:
+        """The stored unit vector of a document (KeyError if absent, RuntimeError without embedder)."""
+        if self._dense is None:
+            raise RuntimeError("this index has no embedder")
+        return self._dense.row(self._row_of[doc_id]).copy()
+
+    def search(self, query: str, k: int = 10, *, mode: Mode = "hybrid") -> list[tuple[Hashable, float]]:
+        """Best `k` documents for `query` as (doc_id, score), best first.
+
+        Scores are BM25 for "lexical", cosine for "dense" and RRF sums for "hybrid". Without an embedder,
+        "dense" and "hybrid" answer lexically (see `engine_status()` for why there is none).
+        """
+        if not self._row_of or k <= 0:
+            return []
+        if mode not in ("hybrid", "lexical", "dense"):
+            raise ValueError(f"unknown search mode {mode!r}")
+        if self._dense is None:
+            mode = "lexical"
+        # The query is segmented and embedded before taking the lock: that is the slow part.
+        tokens = self.analyzer.tokens(query) if mode != "dense" else []
+        query_vector = (
+            self.embedder.embed_queries([query])[0] if mode != "lexical" and self.embedder else None
+        )
+        with self._lock:
+            alive = self._alive()
+            if mode == "lexical":
+                ranked = self._lexical_ranking(tokens, k, alive)
+            elif mode == "dense":
+                ranked = self._dense_ranking(query_vector, k, alive)
+            else:
+                depth = max(FUSION_DEPTH, k)
+                lexical = self._lexical_ranking(tokens, depth, alive)
+                if lexical:
+                    lexical = [
+                        (row, score) for row, score in lexical if score >= LEXICAL_FLOOR * lexical[0][1]
+                    ]
+                dense = self._dense_ranking(query_vector, depth, alive)
+                fused = rrf([[row for row, _ in lexical], [row for row, _ in dense]])
+                ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+            return [(self._id_of[row], score) for row, score in ranked]
+
+    def _lexical_ranking(self, tokens: Sequence[str], k: int, alive: np.ndarray) -> list[tuple[int, float]]:
+        scores = self._lexical.scores(tokens)
+        rows = top_k(scores, k, valid=alive & (scores > 0))
+        return [(int(r), float(scores[r])) for r in rows]
+
+    def _dense_ranking(self, query_vector: np.ndarray, k: int, alive: np.ndarray) -> list[tuple[int, float]]:
+        assert self._dense is not None
+        scores = self._dense.scores(query_vector)
+        rows = top_k(scores, k, valid=alive)
+        return [(int(r), float(scores[r])) for r in rows]
+
+    def similar(
+        self,
+        text: str,
+        k: int = 5,
+        *,
+        threshold: float = DUPLICATE_THRESHOLD,
+        exclude: Iterable[Hashable] = (),
+    ) -> list[tuple[Hashable, float]]:
+        """Near-duplicates of `text` with similarity >= threshold, most similar first.
+
+        Similarity is the tf-idf cosine of the segmented words with region names left out (so the same
+        need published by two cities scores ~1), averaged with the embedding cosine when there is an
+        embedder (so a reworded copy still scores high). Candidates come from both rankings.
+        """
+        if not self._row_of:
+            return []
+        tokens = self.analyzer.content_tokens(text)
+        text_vector = (
+            self.embedder.embed_passages([text])[0] if self._dense is not None and self.embedder else None
+        )
+        depth = max(4 * k, 50)
+        with self._lock:
+            alive = self._alive()
+            alive[[self._row_of[d] for d in exclude if d in self._row_of]] = False
+            lexical_scores = self._lexical.scores(tokens)
+            candidates = set(top_k(lexical_scores, depth, valid=alive & (lexical_scores > 0)).tolist())
+            dense_scores = None
+            if text_vector is not None and self._dense is not None:
+                dense_scores = self._dense.scores(text_vector)
+                candidates.update(top_k(dense_scores, depth, valid=alive).tolist())
+            rows = sorted(candidates)
+            sims = self._lexical.cosine(tokens, rows, ignore=self.analyzer.region_terms)
+            if dense_scores is not None:
+                sims = 0.5 * (sims + np.maximum(dense_scores[rows], 0.0))
+            results = [
+                (self._id_of[row], round(float(sim), 4))
+                for row, sim in zip(rows, sims, strict=True)
+                if sim >= threshold
+            ]
+        results.sort(key=lambda item: (-item[1], str(item[0])))
+        return results[:k]
+
+    def memory_bytes(self) -> int:
+        """Bytes held in numpy arrays (postings, lengths, vectors); Python objects come on top."""
+        dense = self._dense.memory_bytes() if self._dense is not None else 0
+        return self._lexical.memory_bytes() + dense

@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+
+from scenariohub.ai.index import Index, rrf
+
+from .conftest import CORPUS, NEAR_DUPLICATE_CHENGDU, NEAR_DUPLICATE_MIANYANG
+
+
+def ids(results):
+    return [doc_id for doc_id, _ in results]
+
+
+@pytest.mark.parametrize("mode", ["lexical", "hybrid"])
+@pytest.mark.parametrize(("query", "expected"), [("光伏", 1), ("跌倒", 3), ("客流", 5), ("热线", 6)])
+def test_two_character_query_finds_its_document(corpus_index, mode, query, expected):
+    assert ids(corpus_index.search(query, 3, mode=mode))[0] == expected
+
+
+def test_exact_product_name_beats_paraphrases(corpus_index):
+    # 8, 9 and 10 describe the same kind of product; only 8 carries the product name.
+    for mode in ("lexical", "hybrid"):
+        assert ids(corpus_index.search("天府慧眼3000", 3, mode=mode))[0] == 8
+
+
+def test_dense_search_finds_paraphrase_without_shared_words(corpus_index):
+    found = ids(corpus_index.search("钢材外观质量检测", 3, mode="dense"))
+    assert set(found) & {8, 9, 10}
+
+
+def test_search_scores_are_ordered_and_k_is_respected(corpus_index):
+    results = corpus_index.search("养老 监测", 2)
+    assert len(results) == 2
+    assert results[0][1] >= results[1][1]
+    assert corpus_index.search("养老", 0) == []
+
+
+def test_unknown_mode_is_refused(corpus_index):
+    with pytest.raises(ValueError):
+        corpus_index.search("光伏", 3, mode="fuzzy")
+
+
+def test_add_replaces_and_remove_forgets(use_engine):
+    index = use_engine.new_index()
+    index.add("a", "光伏组件清洗机器人")
+    index.add("a", "智慧停车诱导系统")  # re-indexing the same id replaces its text
+    assert len(index) == 1
+    assert index.search("光伏", 5, mode="lexical") == []
+    assert ids(index.search("停车", 5)) == ["a"]
+    assert index.remove("a") and not index.remove("a")
+    assert index.search("停车", 5) == []
+
+
+def test_many_removals_compact_rows(lexical_engine):
+    index = lexical_engine.new_index()
+    index.add_many((i, f"文档{i} 光伏 运维") for i in range(3000))
+    for i in range(2000):
+        index.remove(i)
+    assert len(index) == 1000
+    assert len(index._id_of) < 3000  # compacted
+    found = ids(index.search("光伏", 2000, mode="lexical"))
+    assert len(found) == 1000 and min(found) == 2000
+
+
+def test_precomputed_tokens_and_vectors_are_used(use_engine):
+    index = use_engine.new_index()
+    vector = use_engine.embedder.embed_passages(["智慧停车"])[0]
+    index.add(7, "", vector=vector, tokens=["停车"])
+    assert ids(index.search("停车", 1, mode="lexical")) == [7]
+    assert np.allclose(index.vector_of(7), vector, atol=1e-6)
+
+
+def test_near_duplicate_across_two_regions_is_found(corpus_index):
+    index = corpus_index
+    index.add(100, NEAR_DUPLICATE_CHENGDU)
+    try:
+        duplicates = index.similar(NEAR_DUPLICATE_MIANYANG, 5, threshold=0.8)
+        assert ids(duplicates) == [100]
+        assert duplicates[0][1] > 0.9
+        # Excluding the document itself, as when checking a scenario against the others.
+        assert index.similar(NEAR_DUPLICATE_CHENGDU, 5, threshold=0.8, exclude=[100]) == []
+        # Related but different documents stay below the threshold.
+        assert index.similar(CORPUS[3], 5, threshold=0.8, exclude=[3]) == []
+    finally:
+        index.remove(100)
+
+
+def test_near_duplicate_without_embedder(lexical_engine):
+    index = lexical_engine.new_index()
+    index.add_many(CORPUS.items())
+    index.add(100, NEAR_DUPLICATE_CHENGDU)
+    assert ids(index.similar(NEAR_DUPLICATE_MIANYANG, 5, threshold=0.8)) == [100]
+
+
+def test_fallback_to_lexical_without_embedder(lexical_engine):
+    assert lexical_engine.status_dict()["available"] is False
+    assert lexical_engine.status_dict()["mode"] == "lexical"
+    index = lexical_engine.new_index()
+    index.add_many(CORPUS.items())
+    assert not index.dense_available
+    for mode in ("dense", "hybrid", "lexical"):
+        assert ids(index.search("跌倒", 1, mode=mode)) == [3]
+    with pytest.raises(RuntimeError):
+        index.vector_of(3)
+
+
+def test_rrf_rewards_agreement():
+    fused = rrf([[1, 2, 3], [2, 1, 4]], k=60)
+    assert fused[1] == fused[2] > fused[3] > 0
+    assert fused[4] == pytest.approx(1 / 63)
+
+
+def test_empty_index_answers_empty(lexical_engine):
+    index = Index(analyzer=lexical_engine.analyzer)
+    assert index.search("光伏", 5) == []
+    assert index.similar("光伏", 5) == []
