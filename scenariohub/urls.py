@@ -4,8 +4,10 @@ from django.views.i18n import set_language
 
 from scenariohub.api import api
 from scenariohub.core.views import healthz
+from scenariohub.scenarios.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
