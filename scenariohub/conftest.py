@@ -19,6 +19,27 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flushes(request, django_db_blocker):
+    """Transactional tests (and live-server journeys) end with a flush that also empties the reference
+    tables loaded by migration; put them back so the tests after them see the plan's taxonomy."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    from scenariohub.reference.models import Region
+
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            loader = importlib.import_module("scenariohub.reference.migrations.0002_load_taxonomy")
+            loader.load(global_apps, None)
+
+
 @pytest.fixture
 def office(db):
     return member(org_type=Role.OFFICE, region=None, name="四川省人工智能产业链链长办公室", username="office")

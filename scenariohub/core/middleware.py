@@ -27,3 +27,29 @@ class SecurityHeadersMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the person chose otherwise with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an official whose browser
+    happens to be set to English would get an English platform. Here only the switcher's cookie counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        if chosen not in supported and request.path.startswith("/api/"):
+            # Machine clients say which language they want in the header; people use the switcher.
+            chosen = translation.get_language_from_request(request)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
