@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/scenariohub migrate --noinput
 	$(BIN)/scenariohub seed_demo --if-empty
+	$(BIN)/scenariohub analyze_db
 	@$(BIN)/scenariohub demo_logins --url http://$(HOST):$(PORT)/
 	$(BIN)/scenariohub runserver $(HOST):$(PORT)
 

@@ -74,6 +74,7 @@ TYPE_LOGINS = {
 }
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+HORIZON_DAYS = 7
 # Before the first scenario of the programme: when the organisations joined the platform.
 ONBOARDED = dt.datetime(2025, 1, 6, 9, 0, tzinfo=TZ)
 
@@ -452,7 +453,10 @@ def demo_seed(
 ) -> SeedResult:
     """Build the demo province: organisations, users, and `scenarios` scenarios with their histories."""
     started = time.monotonic()
-    now = timezone.now().replace(microsecond=0)
+    # The history ends a week after the corpus' "as of" day (later steps are squeezed before it), not at
+    # the real time: the same seed then gives the same history whenever it is run.
+    horizon = dt.datetime.combine(demo_corpus.AS_OF + dt.timedelta(days=HORIZON_DAYS), dt.time(18), tzinfo=TZ)
+    now = min(timezone.now().replace(microsecond=0), horizon)
     rng = random.Random(seed)
     orgs = demo_corpus.build_organisations(seed=seed)
     rows = demo_corpus.generate_scenarios(n=scenarios, seed=seed, organisations=orgs)

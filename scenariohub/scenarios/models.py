@@ -92,6 +92,13 @@ class Scenario(models.Model):
             ),
         ]
         indexes = [
+            # The catalogue's first page: without the partial index PostgreSQL walks past every unreleased
+            # row (NULL release dates sort first in descending order) before finding a public one.
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(status__in=PUBLIC_STATUSES), name="scen_public_published_idx"
+            ),
+            # One filter plus the default order (SQLite cannot use the partial index with bound parameters).
+            models.Index(fields=["sector", "-published_at", "-id"], name="scen_sector_published_idx"),
             models.Index(fields=["status", "-published_at"], name="scen_status_published_idx"),
             models.Index(fields=["region", "status"], name="scen_region_status_idx"),
             models.Index(fields=["owner", "status"], name="scen_owner_status_idx"),

@@ -159,9 +159,10 @@ def test_second_of_two_conflicting_decisions_loses(provider, chengdu_city, offic
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_decisions_only_one_wins(provider, chengdu_city, office):
     """Two threads act on the same submitted scenario at the same moment: exactly one transition lands."""
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
-        # In-memory SQLite shares one connection's cache across threads; the database lock still serialises.
-        pass
+    if connection.vendor == "sqlite":
+        # The in-memory shared-cache test database fails concurrent writers at once ("table is locked")
+        # instead of waiting; the race itself is what PostgreSQL (CI runs both) exercises here.
+        pytest.skip("concurrent writers need a server database; CI runs this on PostgreSQL")
     scenario = ScenarioFactory(owner=provider.organisation, status=Status.SUBMITTED)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
