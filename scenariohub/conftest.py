@@ -19,25 +19,28 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_survives_flushes(request, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """Transactional tests (and live-server journeys) end with a flush that also empties the reference
-    tables loaded by migration; put them back so the tests after them see the plan's taxonomy."""
+    tables loaded by migration; put them back, after every fixture's teardown (so after the flush), so
+    that the tests after them see the plan's taxonomy."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
     if not transactional:
         return
     import importlib
 
     from django.apps import apps as global_apps
+    from pytest_django.plugin import blocking_manager_key
 
     from scenariohub.reference.models import Region
 
-    with django_db_blocker.unblock():
+    with item.config.stash[blocking_manager_key].unblock():
         if not Region.objects.exists():
-            loader = importlib.import_module("scenariohub.reference.migrations.0002_load_taxonomy")
-            loader.load(global_apps, None)
+            importlib.import_module("scenariohub.reference.migrations.0002_load_taxonomy").load(global_apps, None)
 
 
 @pytest.fixture
