@@ -25,6 +25,8 @@ def pytest_runtest_teardown(item, nextitem):
     tables loaded by migration; put them back, after every fixture's teardown (so after the flush), so
     that the tests after them see the plan's taxonomy."""
     yield
+    if nextitem is None:  # the last test: the test database is being dropped, nothing comes after
+        return
     marker = item.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in getattr(
         item, "fixturenames", ()

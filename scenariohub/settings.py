@@ -166,6 +166,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "scenariohub@localhost")
 
 SCENARIOHUB_EMBEDDER = env_str("SCENARIOHUB_EMBEDDER", "use")
+# Background work (indexing, imports, mail): "thread" runs it in-process off the request, "inline" at once.
+SCENARIOHUB_TASKS = env_str("SCENARIOHUB_TASKS", "thread", choices=("thread", "inline", "celery"))
+SCENARIOHUB_SITE_URL = env_str("SCENARIOHUB_SITE_URL", "")
 SCENARIOHUB_PAGE_SIZE = 20
 
 LOGGING = {

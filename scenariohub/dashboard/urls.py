@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scenariohub.dashboard import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.targets, name="targets"),
+    path("targets.xlsx", views.targets_xlsx_download, name="targets-xlsx"),
+    path("public/", views.public, name="public"),
+    path("scenarios/", views.scenario_list, name="scenario-list"),
+]

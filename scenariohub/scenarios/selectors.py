@@ -1,9 +1,12 @@
 """Reads of scenarios: what each actor may see, the shared filters, the review queues."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, fields
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scenariohub.accounts.actors import Actor
@@ -13,6 +16,8 @@ from scenariohub.reference import selectors as ref
 from scenariohub.reference.models import ScenarioKind
 from scenariohub.scenarios.lifecycle import PROVINCIAL_OWNER_TYPES
 from scenariohub.scenarios.models import PUBLIC_STATUSES, Scenario, ScenarioTransition, Status
+
+logger = logging.getLogger(__name__)
 
 SORTS = {
     "-published": ("-published_at", "-id"),
@@ -92,25 +97,69 @@ class ScenarioFilter:
             qs = qs.filter(status=self.status)
         if self.year:
             # The release year decides for released scenarios; the creation year for the others.
-            start = dt.datetime(self.year, 1, 1, tzinfo=dt.UTC)
-            end = dt.datetime(self.year + 1, 1, 1, tzinfo=dt.UTC)
+            local = timezone.get_current_timezone()  # a year is a year in Sichuan, not in UTC
+            start = dt.datetime(self.year, 1, 1, tzinfo=local)
+            end = dt.datetime(self.year + 1, 1, 1, tzinfo=local)
             qs = qs.filter(
                 Q(published_year=self.year) | Q(published_year__isnull=True, created_at__gte=start, created_at__lt=end)
             )
+        order = SORTS.get(self.sort, SORTS[DEFAULT_SORT])
         if self.q:
-            qs = qs.filter(keyword_q(self.q))
-        return qs.order_by(*SORTS.get(self.sort, SORTS[DEFAULT_SORT]))
+            ranked = engine_search_ids(self.q)
+            if not ranked:
+                return qs.filter(keyword_q(self.q)).order_by(*order)
+            # The engine's matches (words and, in hybrid mode, meaning) plus every exact substring match, so
+            # that a product name or a code the segmenter splits oddly is never lost.
+            qs = qs.filter(Q(pk__in=ranked) | keyword_q(self.q))
+            if self.sort == DEFAULT_SORT:
+                # Best match first; substring-only matches after the ranked ones, newest first.
+                return qs.alias(search_rank=search_rank(ranked)).order_by("search_rank", *order)
+        return qs.order_by(*order)
+
+
+# Ranked ids asked of the AI engine for a keyword search: 25 pages of the catalogue.
+ENGINE_SEARCH_LIMIT = 500
+
+
+def engine_search_ids(q: str) -> list[int] | None:
+    """Scenario ids matching `q` from the AI engine's in-memory index, best first (no SQL); None when the
+    engine is not installed, has no index yet, or fails, and the substring search answers alone."""
+    if not apps.is_installed("scenariohub.ai"):
+        return None
+    try:
+        from scenariohub.ai.selectors import search_ids
+
+        return search_ids(kind="scenario", query=q, limit=ENGINE_SEARCH_LIMIT)
+    except Exception:  # the catalogue must answer even if the engine breaks
+        logger.exception("AI search failed; falling back to substring search")
+        return None
+
+
+def search_rank(ranked: list[int]) -> Case:
+    """0 for the best match, 1 for the next…; rows matched only by substring come after."""
+    return Case(
+        *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ranked)],
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
+    )
 
 
 def keyword_q(q: str) -> Q:
     """Every whitespace-separated term must occur in the title, purpose or requirements.
 
     Chinese has no spaces, so a term is matched as a substring, which finds two-character words such as
-    光伏 too. The AI engine's hybrid search replaces this where it is enabled.
+    光伏 too. The AI engine's search adds its ranked matches to these (see `ScenarioFilter.apply`).
+    Terms without letter case (Chinese, digits) use a case-sensitive LIKE: on PostgreSQL `icontains`
+    upper-cases every text it scans, for nothing.
     """
     cond = Q()
     for term in q.split()[:8]:
-        cond &= Q(title__icontains=term) | Q(purpose__icontains=term) | Q(tech_requirements__icontains=term)
+        lookup = "icontains" if term.lower() != term.upper() else "contains"
+        cond &= (
+            Q(**{f"title__{lookup}": term})
+            | Q(**{f"purpose__{lookup}": term})
+            | Q(**{f"tech_requirements__{lookup}": term})
+        )
     return cond
 
 

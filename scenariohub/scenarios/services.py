@@ -15,10 +15,17 @@ from django.utils.translation import gettext as _
 
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Role
-from scenariohub.core.errors import InvalidTransition, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from scenariohub.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
+from scenariohub.core.models import AuditLog
 from scenariohub.core.services import audit_record
 from scenariohub.core.uploads import validate_upload
-from scenariohub.reference.models import Field
+from scenariohub.reference import selectors as ref
 from scenariohub.scenarios.lifecycle import Transition, may_perform, transition_between
 from scenariohub.scenarios.models import Scenario, ScenarioAttachment, ScenarioTransition, Status
 
@@ -49,16 +56,38 @@ def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+def _reference_codes() -> dict[str, dict[str, str]]:
+    """Known codes from the plan's taxonomy (cached per process; the tables are loaded from the same file)."""
+    return {"region": ref.region_names(), "sector": ref.sector_names(), "field": ref.field_sector()}
+
+
 def _validate(scenario: Scenario, *, for_submit: bool, today: dt.date | None = None) -> None:
     """Model validation plus the rules that span fields; all problems are reported at once, by field.
 
     `today` is the date of the transition being validated (a historic one when demo data is seeded)."""
+    errors = _problems(scenario, for_submit=for_submit, today=today)
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), details=errors)
+
+
+def _problems(scenario: Scenario, *, for_submit: bool, today: dt.date | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
-        # The budget constraint is checked below with a message people can act on.
-        scenario.full_clean(exclude=["owner", "created_by", "version", "status"], validate_constraints=False)
+        # Codes are checked against the taxonomy below (no query per row); the budget constraint too,
+        # with a message people can act on.
+        scenario.full_clean(
+            exclude=["owner", "created_by", "version", "status", "region", "sector", "field"],
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         errors.update(_errors_of(exc))
+    codes = _reference_codes()
+    for name in ("region", "sector", "field"):
+        value = getattr(scenario, f"{name}_id")
+        if not value:
+            errors.setdefault(name, []).append(_("This field is required."))
+        elif value not in codes[name]:
+            errors.setdefault(name, []).append(_("Unknown code: %(code)s") % {"code": str(value)[:40]})
     for name in EDITABLE_FIELDS:
         if name in ("region", "sector", "field"):
             continue
@@ -66,9 +95,8 @@ def _validate(scenario: Scenario, *, for_submit: bool, today: dt.date | None = N
         # PostgreSQL cannot store NUL or lone surrogates; refuse them everywhere, not only in some forms.
         if isinstance(value, str) and ("\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)):
             errors.setdefault(name, []).append(_("This text contains characters that cannot be stored."))
-    if scenario.field_id and scenario.sector_id and "field" not in errors:
-        if not Field.objects.filter(pk=scenario.field_id, sector_id=scenario.sector_id).exists():
-            errors.setdefault("field", []).append(_("This field does not belong to the chosen sector."))
+    if "field" not in errors and "sector" not in errors and codes["field"][scenario.field_id] != scenario.sector_id:
+        errors.setdefault("field", []).append(_("This field does not belong to the chosen sector."))
     if scenario.budget_min is not None and scenario.budget_max is not None and scenario.budget_min > scenario.budget_max:
         errors.setdefault("budget_max", []).append(_("The upper budget must not be lower than the lower budget."))
     if for_submit:
@@ -76,8 +104,7 @@ def _validate(scenario: Scenario, *, for_submit: bool, today: dt.date | None = N
             errors.setdefault("deadline", []).append(_("A deadline is required to submit."))
         elif scenario.deadline <= (today or timezone.localdate()):
             errors.setdefault("deadline", []).append(_("The deadline must be in the future."))
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), details=errors)
+    return errors
 
 
 def _assign(scenario: Scenario, data: dict[str, Any]) -> None:
@@ -93,16 +120,21 @@ def _assign(scenario: Scenario, data: dict[str, Any]) -> None:
             setattr(scenario, name, value)
 
 
-@transaction.atomic
-def scenario_create(*, actor: Actor, data: dict[str, Any]) -> Scenario:
-    if actor.role not in CREATOR_ROLES:
-        raise PermissionDenied(_("Your organisation cannot open scenarios."))
+def _new_draft(actor: Actor, data: dict[str, Any]) -> Scenario:
     scenario = Scenario(owner_id=actor.organisation_id, created_by=actor.user, status=Status.DRAFT)
     if actor.role == Role.CITY:
         data = {**data, "region": actor.region_id}  # a city opens scenarios of its own region only
     elif not data.get("region") and actor.region_id:
         data = {**data, "region": actor.region_id}
     _assign(scenario, data)
+    return scenario
+
+
+@transaction.atomic
+def scenario_create(*, actor: Actor, data: dict[str, Any]) -> Scenario:
+    if actor.role not in CREATOR_ROLES:
+        raise PermissionDenied(_("Your organisation cannot open scenarios."))
+    scenario = _new_draft(actor, data)
     _validate(scenario, for_submit=False)
     scenario.save()
     audit_record(
@@ -110,6 +142,38 @@ def scenario_create(*, actor: Actor, data: dict[str, Any]) -> Scenario:
         data={"title": scenario.title}, ip_address=actor.ip_address,
     )
     return scenario
+
+
+@transaction.atomic
+def scenario_create_many(*, actor: Actor, rows: list[dict[str, Any]]) -> list[Scenario]:
+    """`scenario_create` for a batch: the same rules and audit, all rows or none.
+
+    Problems of every row come back at once as ValidationFailed(details={"<index>.<field>": [...]}).
+    """
+    if actor.role not in CREATOR_ROLES:
+        raise PermissionDenied(_("Your organisation cannot open scenarios."))
+    drafts: list[Scenario] = []
+    errors: dict[str, list[str]] = {}
+    for index, data in enumerate(rows):
+        scenario = _new_draft(actor, data)
+        for name, messages in _problems(scenario, for_submit=False).items():
+            errors[f"{index}.{name}"] = messages
+        drafts.append(scenario)
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), details=errors)
+    created = Scenario.objects.bulk_create(drafts, batch_size=500)  # SQLite and PostgreSQL return the ids
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=actor.user if actor.user and actor.user.is_authenticated else None,
+                organisation=actor.organisation, action="scenario.create", object_type=Scenario._meta.label_lower,
+                object_id=str(s.pk), data={"title": s.title, "batch": True}, ip_address=actor.ip_address,
+            )
+            for s in created
+        ],
+        batch_size=500,
+    )
+    return created
 
 
 @transaction.atomic

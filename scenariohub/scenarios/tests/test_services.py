@@ -5,7 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from scenariohub.conftest import as_actor
-from scenariohub.core.errors import InvalidTransition, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from scenariohub.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
 from scenariohub.core.models import AuditLog
 from scenariohub.scenarios import services
 from scenariohub.scenarios.models import Scenario, ScenarioAttachment, Status
