@@ -17,6 +17,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # A deliberately weak hasher: tests create many users and do not test hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background work runs at commit in the test's own thread: a worker thread would outlive the test
+    # and touch a database the test runner has already closed.
+    settings.SCENARIOHUB_TASKS = "inline"
 
 
 @pytest.hookimpl(hookwrapper=True)
