@@ -24,6 +24,7 @@ run: install
 	$(BIN)/scenariohub migrate --noinput
 	$(BIN)/scenariohub seed_demo --if-empty
 	$(BIN)/scenariohub analyze_db
+	$(BIN)/scenariohub reindex
 	@$(BIN)/scenariohub demo_logins --url http://$(HOST):$(PORT)/
 	$(BIN)/scenariohub runserver $(HOST):$(PORT)
 

@@ -263,6 +263,7 @@ def _server_error(request, exc):
 
 def _register_routers() -> None:
     # Each app exposes `router` in its api.py; adding an app here is the only wiring needed.
+    from scenariohub.ai.api import router as ai_router
     from scenariohub.dashboard.api import router as dashboard_router
     from scenariohub.events.api import router as events_router
     from scenariohub.exchange.api import router as exchange_router
@@ -276,6 +277,7 @@ def _register_routers() -> None:
     api.add_router("/", dashboard_router)
     api.add_router("/", exchange_router)
     api.add_router("/", matching_router)
+    api.add_router("/", ai_router)
 
 
 _register_routers()

@@ -169,6 +169,8 @@ SCENARIOHUB_EMBEDDER = env_str("SCENARIOHUB_EMBEDDER", "use")
 # Background work (indexing, imports, mail): "thread" runs it in-process off the request, "inline" at once.
 SCENARIOHUB_TASKS = env_str("SCENARIOHUB_TASKS", "thread", choices=("thread", "inline", "celery"))
 SCENARIOHUB_SITE_URL = env_str("SCENARIOHUB_SITE_URL", "")
+# Search: "auto" = hybrid (words + meaning) for small indexes, words only above ~20k documents (latency).
+SCENARIOHUB_SEARCH_MODE = env_str("SCENARIOHUB_SEARCH_MODE", "auto", choices=("auto", "hybrid", "lexical"))
 SCENARIOHUB_PAGE_SIZE = 20
 
 LOGGING = {

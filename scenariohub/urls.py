@@ -18,5 +18,6 @@ urlpatterns = [
     path("dashboard/", include("scenariohub.dashboard.urls")),
     path("exchange/", include("scenariohub.exchange.urls")),
     path("matching/", include("scenariohub.matching.urls")),
+    path("ai/", include("scenariohub.ai.urls")),
     path("", include("scenariohub.scenarios.urls")),
 ]

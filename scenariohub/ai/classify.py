@@ -63,6 +63,9 @@ class _Memory:
     lexical: BM25Index
     vectors: np.ndarray | None
 
+    def __len__(self) -> int:
+        return len(self.examples)
+
 
 def _rescale(scores: np.ndarray) -> np.ndarray:
     """Map scores onto [0, 1] by min-max, so evidence of different scales can be averaged."""
@@ -94,15 +97,28 @@ class Classifier:
             f"{field.sector_name_zh}：{sector_words}"
         )
 
-    def fit(self, examples: Iterable[Example], *, vectors: np.ndarray | None = None) -> Classifier:
-        """Remember labelled examples (replacing earlier ones); `vectors` may carry stored embeddings."""
+    def fit(
+        self,
+        examples: Iterable[Example],
+        *,
+        vectors: np.ndarray | None = None,
+        token_lists: Sequence[Sequence[str]] | None = None,
+    ) -> Classifier:
+        """Remember labelled examples (replacing earlier ones).
+
+        `vectors` and `token_lists` (one per example, in order) may carry stored embeddings and tokens, so
+        that fitting on the platform's published scenarios neither runs the model nor segments again.
+        """
         known_sectors = set(lexicon.sector_codes())
         kept = [(i, e) for i, e in enumerate(examples) if e.sector in known_sectors]
         if not kept:
             self._memory = None
             return self
         lexical = BM25Index()
-        lexical.add_many(range(len(kept)), [self.analyzer.tokens(e.text) for _, e in kept])
+        lexical.add_many(
+            range(len(kept)),
+            [token_lists[i] if token_lists is not None else self.analyzer.tokens(e.text) for i, e in kept],
+        )
         example_vectors = None
         if self.embedder is not None:
             if vectors is not None:
@@ -112,6 +128,19 @@ class Classifier:
         # One assignment, so a classify() running in another thread sees the old or the new set, whole.
         self._memory = _Memory([e for _, e in kept], lexical, example_vectors)
         return self
+
+    @property
+    def n_examples(self) -> int:
+        """How many labelled examples the classifier was fitted with (0: taxonomy only)."""
+        memory = self._memory
+        return len(memory) if memory is not None else 0
+
+    def memory_bytes(self) -> int:
+        memory = self._memory
+        if memory is None:
+            return 0
+        vectors = memory.vectors.nbytes if memory.vectors is not None else 0
+        return vectors + memory.lexical.memory_bytes()
 
     def _taxonomy_scores(self, tokens: Sequence[str], query_vector: np.ndarray | None) -> np.ndarray:
         """Per field (taxonomy order): how well the text matches the field's description, in [0, 1]."""

@@ -4,8 +4,10 @@ The file: {"documents": [{"id", "text", "sector"?, "field"?, "title"?}],
            "queries": [{"id", "text", "relevant": {doc_id: grade}, "sector"?, "field"?, "title"?}],
            "keywords": [{"id", "text", "relevant": {...}}]}  (keywords optional).
 
-Everything goes through the engine's own classes (`Index`, `Classifier`) in a throw-away index, so the
-figures describe what the platform runs. The documents, with their sectors, are the classifier's
+Everything goes through the engine's own classes (`Index`, `Classifier`) in a throw-away index, and a
+document's indexed text is composed as the platform composes it (`documents.document_text`: title, text,
+then the names of its field and sector when the file gives them), so the figures describe what the
+platform runs. Queries are never expanded: a search does not know its answer's labels. The documents, with their sectors, are the classifier's
 labelled examples, as published scenarios are on the platform; the taxonomy-only figure is reported too.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .classify import Classifier, Example
+from .documents import document_text, label_names
 from .engine import Engine
 from .metrics import mean, ranking_report
 
@@ -34,7 +37,15 @@ def load_eval_file(path: str | Path) -> dict:
 
 
 def _full_text(item: dict) -> str:
-    return "。".join(part for part in (item.get("title", ""), item.get("text", "")) if part)
+    return document_text(title=item.get("title", ""), parts=[item.get("text", "")])
+
+
+def _document_text(item: dict) -> str:
+    """A document as the platform indexes it: its text followed by its label names."""
+    labels = label_names(
+        field_codes=[item["field"]] if item.get("field") else [], sector_code=item.get("sector", "")
+    )
+    return document_text(title=item.get("title", ""), parts=[item.get("text", "")], labels=labels)
 
 
 def evaluate(data: dict, *, engine: Engine) -> dict:
@@ -42,7 +53,7 @@ def evaluate(data: dict, *, engine: Engine) -> dict:
     docs = data["documents"]
     index = engine.new_index()
     started = time.perf_counter()
-    index.add_many([(d["id"], _full_text(d)) for d in docs])
+    index.add_many([(d["id"], _document_text(d)) for d in docs])
     index_seconds = time.perf_counter() - started
 
     modes = ["lexical", "dense", "hybrid"] if index.dense_available else ["lexical"]
@@ -83,7 +94,7 @@ def _classification(data: dict, *, engine: Engine, index) -> dict:
     classifier = Classifier(analyzer=engine.analyzer, embedder=engine.embedder)
     out = {"taxonomy_only": _accuracy(classifier, queries)}
     examples = [
-        Example(text=_full_text(d), sector=d["sector"], field=d.get("field", ""))
+        Example(text=_document_text(d), sector=d["sector"], field=d.get("field", ""))
         for d in data["documents"]
         if d.get("sector")
     ]

@@ -168,11 +168,28 @@ class Index:
             raise RuntimeError("this index has no embedder")
         return self._dense.row(self._row_of[doc_id]).copy()
 
-    def search(self, query: str, k: int = 10, *, mode: Mode = "hybrid") -> list[tuple[Hashable, float]]:
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
+        dense_depth: int | None = None,
+        lexical_floor: float | None = None,
+        dense_floor: float | None = None,
+    ) -> list[tuple[Hashable, float]]:
         """Best `k` documents for `query` as (doc_id, score), best first.
 
         Scores are BM25 for "lexical", cosine for "dense" and RRF sums for "hybrid". Without an embedder,
         "dense" and "hybrid" answer lexically (see `engine_status()` for why there is none).
+
+        `query_vector` is the query's embedding when the caller has it already (a stored document used
+        as the query), so the model does not run. `dense_depth` bounds how many of the embedding's
+        nearest documents enter a hybrid ranking (default: as deep as the lexical side); a search box
+        that filters the catalogue keeps it small, so that a query matching nothing by its words does not
+        answer with hundreds of vaguely similar documents. `lexical_floor` drops lexical matches scoring
+        below that share of the best one (hybrid always applies LEXICAL_FLOOR).
         """
         if not self._row_of or k <= 0:
             return []
@@ -182,26 +199,41 @@ class Index:
             mode = "lexical"
         # The query is segmented and embedded before taking the lock: that is the slow part.
         tokens = self.analyzer.tokens(query) if mode != "dense" else []
-        query_vector = (
-            self.embedder.embed_queries([query])[0] if mode != "lexical" and self.embedder else None
-        )
+        if mode != "lexical" and query_vector is None and self.embedder is not None:
+            query_vector = self.embedder.embed_queries([query])[0]
         with self._lock:
             alive = self._alive()
             if mode == "lexical":
                 ranked = self._lexical_ranking(tokens, k, alive)
+                if ranked and lexical_floor:
+                    ranked = [(row, score) for row, score in ranked if score >= lexical_floor * ranked[0][1]]
             elif mode == "dense":
                 ranked = self._dense_ranking(query_vector, k, alive)
             else:
                 depth = max(FUSION_DEPTH, k)
+                floor = LEXICAL_FLOOR if lexical_floor is None else max(LEXICAL_FLOOR, lexical_floor)
                 lexical = self._lexical_ranking(tokens, depth, alive)
                 if lexical:
-                    lexical = [
-                        (row, score) for row, score in lexical if score >= LEXICAL_FLOOR * lexical[0][1]
-                    ]
-                dense = self._dense_ranking(query_vector, depth, alive)
+                    lexical = [(row, score) for row, score in lexical if score >= floor * lexical[0][1]]
+                dense = self._dense_ranking(query_vector, dense_depth or depth, alive)
+                if dense and dense_floor and dense[0][1] > 0:
+                    dense = [(row, score) for row, score in dense if score >= dense_floor * dense[0][1]]
                 fused = rrf([[row for row, _ in lexical], [row for row, _ in dense]])
                 ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
             return [(self._id_of[row], score) for row, score in ranked]
+
+    def ids(self) -> list[Hashable]:
+        """Every document id in the index (any order)."""
+        with self._lock:
+            return list(self._row_of)
+
+    def similarity(self, doc_id: Hashable, query_vector: np.ndarray) -> float:
+        """Cosine between a stored document and a unit query vector (0.0 without an embedder)."""
+        if self._dense is None:
+            return 0.0
+        with self._lock:
+            row = self._row_of.get(doc_id)
+            return 0.0 if row is None else float(self._dense.row(row) @ query_vector)
 
     def _lexical_ranking(self, tokens: Sequence[str], k: int, alive: np.ndarray) -> list[tuple[int, float]]:
         scores = self._lexical.scores(tokens)
@@ -221,6 +253,7 @@ class Index:
         *,
         threshold: float = DUPLICATE_THRESHOLD,
         exclude: Iterable[Hashable] = (),
+        text_vector: np.ndarray | None = None,
     ) -> list[tuple[Hashable, float]]:
         """Near-duplicates of `text` with similarity >= threshold, most similar first.
 
@@ -231,9 +264,8 @@ class Index:
         if not self._row_of:
             return []
         tokens = self.analyzer.content_tokens(text)
-        text_vector = (
-            self.embedder.embed_passages([text])[0] if self._dense is not None and self.embedder else None
-        )
+        if text_vector is None and self._dense is not None and self.embedder is not None:
+            text_vector = self.embedder.embed_passages([text])[0]
         depth = max(4 * k, 50)
         with self._lock:
             alive = self._alive()

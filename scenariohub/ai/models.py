@@ -15,6 +15,12 @@ class DocumentVector(models.Model):
     embedder = models.CharField(max_length=200, help_text='Embedder name, or "none" (tokens only).')
     vector = models.BinaryField(blank=True, default=b"", help_text="scenariohub.ai.vectors.vector_to_bytes")
     tokens = models.TextField(blank=True, help_text="Segmented tokens joined by spaces.")
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The document's title: a search box matches exact names in it, in memory.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

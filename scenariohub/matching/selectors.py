@@ -14,16 +14,10 @@ from typing import Any
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    Exists,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -514,71 +508,15 @@ class Recommendation:
 
 
 def recommended_scenarios_for_supplier(*, supplier_org, limit: int = 5) -> list[Recommendation]:
-    """Open scenarios for a supplier. HOOK: the AI engine (`scenariohub.ai`) plugs in here.
+    """Open scenarios for a supplier, ranked by the AI engine, with the reasons shown to people."""
+    from scenariohub.ai.selectors import recommend_scenarios_for_supplier
 
-    For now: an overlap query on the supplier's profile sectors/fields, its solutions' fields and its
-    region; the AI engine's hybrid ranking replaces the body and keeps the signature and return type.
-    """
-    profile = SupplierProfile.objects.filter(organisation=supplier_org).prefetch_related("sectors", "fields").first()
-    sectors = {s.pk for s in profile.sectors.all()} if profile else set()
-    fields_ = {f.pk for f in profile.fields.all()} if profile else set()
-    fields_ |= set(Solution.fields.through.objects.filter(solution__supplier=supplier_org).values_list(
-        "field_id", flat=True))
-    sectors |= set(Solution.objects.filter(supplier=supplier_org).values_list("sector_id", flat=True))
-    if not sectors and not fields_:
-        return []
-    today = timezone.localdate()
-    applied = Application.objects.filter(supplier=supplier_org).values("scenario_id")
-    qs = (
-        Scenario.objects.filter(status__in=OPEN_FOR_APPLICATIONS)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
-        .filter(Q(sector_id__in=sectors) | Q(field_id__in=fields_))
-        .exclude(pk__in=applied)
-        .select_related("region", "sector", "field", "owner")
-        .annotate(
-            field_hit=Case(When(field_id__in=fields_, then=Value(2)), default=Value(0), output_field=IntegerField()),
-            region_hit=Case(When(region_id=supplier_org.region_id, then=Value(1)), default=Value(0),
-                            output_field=IntegerField()),
-        )
-        .order_by("-field_hit", "-region_hit", "-published_at", "-id")[:limit]
-    )
-    out = []
-    for scenario in qs:
-        reasons = []
-        if scenario.field_hit:
-            reasons.append(_("Same field: %(name)s") % {"name": scenario.field.name_zh})
-        elif scenario.sector_id in sectors:
-            reasons.append(_("Same sector: %(name)s") % {"name": scenario.sector.name_zh})
-        if scenario.region_hit:
-            reasons.append(_("In your region: %(name)s") % {"name": scenario.region.name_zh})
-        out.append(Recommendation(scenario, (scenario.field_hit + scenario.region_hit + 1) / 4, reasons))
-    return out
+    return recommend_scenarios_for_supplier(organisation=supplier_org, limit=limit)
 
 
 def recommended_suppliers_for_scenario(*, scenario: Scenario, limit: int = 5) -> list[Recommendation]:
-    """Suppliers for a scenario. HOOK: the AI engine plugs in here (same signature and return type).
+    """Suppliers for a scenario, ranked by the AI engine, with the reasons shown to people."""
+    from scenariohub.ai.selectors import recommend_suppliers_for_scenario
 
-    For now: suppliers whose profile or published solutions share the scenario's field or sector;
-    verified suppliers first."""
-    solution_orgs = Solution.objects.filter(published=True).filter(
-        Q(fields=scenario.field_id) | Q(sector_id=scenario.sector_id)).values("supplier_id")
-    candidates = SupplierProfile.objects.filter(
-        Q(fields=scenario.field_id) | Q(sectors=scenario.sector_id) | Q(organisation_id__in=solution_orgs)
-    ).values("pk")
-    same_field = SupplierProfile.fields.through.objects.filter(
-        supplierprofile_id=OuterRef("pk"), field_id=scenario.field_id)
-    qs = (
-        _profiles()
-        .filter(pk__in=candidates, organisation__type=Role.SUPPLIER)
-        .exclude(organisation_id__in=Application.objects.filter(scenario=scenario).values("supplier_id"))
-        .annotate(field_hit=Exists(same_field))
-        .order_by("-field_hit", "-verified", "organisation__name")[:limit]
-    )
-    out = []
-    for profile in qs:
-        reasons = [_("Same field: %(name)s") % {"name": scenario.field.name_zh}] if profile.field_hit else [
-            _("Same sector: %(name)s") % {"name": scenario.sector.name_zh}]
-        if profile.verified:
-            reasons.append(_("Verified by the provincial office"))
-        out.append(Recommendation(profile, (2 * bool(profile.field_hit) + profile.verified + 1) / 4, reasons))
-    return out
+    return recommend_suppliers_for_scenario(scenario=scenario, limit=limit)
+

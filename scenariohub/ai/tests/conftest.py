@@ -55,3 +55,17 @@ def platform_engine(use_engine, monkeypatch):
     """Make the process-wide engine the session's USE engine, so services do not load a second model."""
     monkeypatch.setattr(engine_module, "_engine", use_engine)
     return use_engine
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks(settings):
+    """Background tasks run at once in AI tests, and no live index or classifier fit outlives a test."""
+    from scenariohub.ai import live
+
+    settings.SCENARIOHUB_TASKS = "inline"
+    live.reset()
+    yield
+    live.reset()
+    engine = engine_module._engine
+    if engine is not None and "classifier" in engine.__dict__:
+        engine.classifier.fit([])  # forget the test's scenarios: the session engine is shared
