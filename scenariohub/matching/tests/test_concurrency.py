@@ -14,7 +14,7 @@ from scenariohub.matching.tests.factories import released_scenario
 from scenariohub.scenarios.models import ScenarioTransition, Status
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps the reference data
+    pytest.mark.django_db(transaction=True),  # reference data is restored after flushes (root conftest)
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across connections"),
 ]
 
