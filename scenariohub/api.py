@@ -147,6 +147,14 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
+def paginate(qs, params, *, item=None, **extra) -> dict:
+    """One page of a list endpoint as `{"items": [...], "count": N}`; `params` carries `page` (1-based) and
+    `page_size`; `item` converts each row when the schema cannot read the model directly."""
+    start = (params.page - 1) * params.page_size
+    rows = qs[start : start + params.page_size]
+    return {"items": [item(r) for r in rows] if item else list(rows), "count": qs.count(), **extra}
+
+
 def error_body(code: str, message: str, details: dict | None = None) -> dict:
     body = {"code": code, "message": message}
     if details:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses
+from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import NotFound, PermissionDenied, ValidationFailed
 from scenariohub.events import selectors, services
 from scenariohub.events.models import EventRegistration, ReleaseEvent
@@ -88,8 +88,7 @@ def event_list(request, params: Query[EventListParams]):
                                details={"year": [_("Year must be a four-digit year.")]})
     filters = selectors.EventFilter.from_params(raw, strict=True)
     qs = selectors.event_list_visible(actor=api_actor(request), filters=filters)
-    start = (params.page - 1) * params.page_size
-    return {"items": [event_out(e) for e in qs[start : start + params.page_size]], "count": qs.count()}
+    return paginate(qs, params, item=event_out)
 
 
 @router.get(

@@ -7,7 +7,7 @@ raise the domain errors that `scenariohub.api` turns into `{"code", "message", "
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses
+from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import NotFound
 from scenariohub.matching import selectors, services
 from scenariohub.matching.schemas import (
@@ -54,10 +54,6 @@ def _id(value: int) -> int:
     return value
 
 
-def _page(qs, params, **extra) -> dict:
-    start = (params.page - 1) * params.page_size
-    return {"items": list(qs[start : start + params.page_size]), "count": qs.count(), **extra}
-
 
 def _filter_params(params, *names: str) -> dict:
     return {n: getattr(params, n) for n in names if getattr(params, n) is not None}
@@ -72,7 +68,7 @@ def _filter_params(params, *names: str) -> dict:
 def supplier_list(request, params: Query[SupplierListParams]):
     filters = selectors.SupplierFilter.from_params(
         _filter_params(params, "q", "sector", "field", "region", "verified"), strict=True)
-    return _page(selectors.supplier_list_public(filters=filters), params)
+    return paginate(selectors.supplier_list_public(filters=filters), params)
 
 
 @router.get("/suppliers/{id}", response={200: SupplierOut, **error_responses(401, 404, 422)}, auth=READ_AUTH,
@@ -91,7 +87,7 @@ def supplier_get(request, id: int):
 def solution_list(request, params: Query[SolutionListParams]):
     filters = selectors.SolutionFilter.from_params(
         _filter_params(params, "q", "sector", "field", "maturity", "deployment", "supplier"), strict=True)
-    return _page(selectors.solution_list_public(filters=filters), params)
+    return paginate(selectors.solution_list_public(filters=filters), params)
 
 
 @router.get("/solutions/{id}", response={200: SolutionOut, **error_responses(401, 404, 422)}, auth=READ_AUTH,
@@ -130,7 +126,7 @@ def solution_update(request, id: int, payload: SolutionIn):
                         "own or review, use `GET /scenarios/{id}/applications`.")
 def application_list(request, params: Query[ApplicationListParams]):
     qs = selectors.application_list_for_supplier(actor=api_actor(request), status=params.status or "")
-    return _page(qs, params)
+    return paginate(qs, params)
 
 
 @router.post("/applications", response={201: ApplicationOut, **error_responses(401, 403, 404, 409, 422)},
@@ -226,7 +222,7 @@ def talk_create(request, id: int, payload: TalkIn):
             url_name="talk-list", operation_id="talk_list", tags=["talks"], summary="Talks I can see",
             description="Talks on the applications you may see, newest first; `scenario` narrows them.")
 def talk_list(request, params: Query[TalkListParams]):
-    return _page(selectors.talk_list_for_actor(actor=api_actor(request), scenario_id=params.scenario), params)
+    return paginate(selectors.talk_list_for_actor(actor=api_actor(request), scenario_id=params.scenario), params)
 
 
 # ---------------------------------------------------------------------------------------------- questions
@@ -281,7 +277,7 @@ def question_answer(request, id: int, payload: AnswerIn):
             summary="My notifications", description="Newest first; `unread=true` for unread ones only.")
 def notification_list(request, params: Query[NotificationListParams]):
     actor = api_actor(request)
-    return _page(selectors.notification_list(actor=actor, unread=params.unread), params,
+    return paginate(selectors.notification_list(actor=actor, unread=params.unread), params,
                  unread=selectors.notification_unread_count(actor=actor))
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from scenariohub.accounts.models import Role
-from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses
+from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import NotFound, ValidationFailed
 from scenariohub.core.uploads import ATTACHMENT_KINDS
 from scenariohub.reference import selectors as ref
@@ -81,8 +81,7 @@ def _parse_filters(params: ScenarioListParams) -> selectors.ScenarioFilter:
 def scenario_list(request, params: Query[ScenarioListParams]):
     filters = _parse_filters(params)
     qs = selectors.scenario_list_visible(actor=api_actor(request), filters=filters)
-    start = (params.page - 1) * params.page_size
-    return {"items": list(qs[start : start + params.page_size]), "count": qs.count()}
+    return paginate(qs, params)
 
 
 @router.get(
