@@ -36,6 +36,9 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("Provincial department")
     PROVIDER = "provider", _("Scenario provider")
     SUPPLIER = "supplier", _("AI product provider")
+    # Reads the audit trail and changes nothing (GB/T 22239 separation of duties); held through a
+    # membership of the office organisation, never as an organisation type of its own.
+    AUDITOR = "auditor", _("Auditor")
 
 
 class User(AbstractUser):
