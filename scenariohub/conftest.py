@@ -11,6 +11,9 @@ from scenariohub.accounts.tests.factories import member
 CHENGDU = "510100"
 MIANYANG = "510700"
 
+# The browser journeys' fixtures (browser, new_page, reference_data); their helpers are imported from it.
+pytest_plugins = ["scenariohub.core.tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

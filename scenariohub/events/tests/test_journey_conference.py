@@ -4,15 +4,10 @@ targets dashboard, holds the event, and finds the dashboard's three figures move
 published +2, government +1) and the scenarios listed on the public event page.
 Screenshots go to test-artifacts/conference/ (git-ignored)."""
 
-import importlib
-import os
-from pathlib import Path
-
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
-from scenariohub.accounts.tests.factories import TEST_PASSWORD
+from scenariohub.core.tests.browser import HAVE_CHROMIUM, log_in, shot
 from scenariohub.events.models import EventScenario, EventStatus, ReleaseEvent
 from scenariohub.scenarios.models import ScenarioTransition, Status
 from scenariohub.scenarios.tests.factories import ScenarioFactory
@@ -20,15 +15,6 @@ from scenariohub.scenarios.tests.factories import ScenarioFactory
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "conference"
 CHENGDU = "510100"
 EVENT_TITLE = "四川省人工智能应用场景发布会（成都专场）"
 GOV_TITLE = "成都市城市内涝智能预警"
@@ -37,21 +23,10 @@ FIGURES = ("conferences", "published", "published_government")
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"
-    ),
+    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
     # The live server reads committed data, so this test commits; the flush after it empties every table.
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Sectors, fields and regions come from a data migration, which a flush does not replay."""
-    from scenariohub.reference.models import Region
-
-    if not Region.objects.exists():  # an earlier transactional test flushed them
-        importlib.import_module("scenariohub.reference.migrations.0002_load_taxonomy").load(apps, None)
 
 
 @pytest.fixture
@@ -73,26 +48,8 @@ def inline_tasks(settings):
 
 
 @pytest.fixture
-def page(live_server, inline_tasks):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.console_errors = errors
-        yield page
-        context.close()
-        chromium.close()
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+def page(new_page, inline_tasks):
+    return new_page()
 
 
 def read_figures(page, year: int) -> dict[str, int]:
@@ -102,7 +59,7 @@ def read_figures(page, year: int) -> dict[str, int]:
 
 
 def test_office_holds_a_conference_and_the_dashboard_counts_it(
-    reference_data, empty_cache, live_server, page, office, provider
+    reference_data, empty_cache, page, new_page, office, provider
 ):
     today = timezone.localdate()
     gov = ScenarioFactory(
@@ -117,11 +74,7 @@ def test_office_holds_a_conference_and_the_dashboard_counts_it(
     )
 
     # 1. The office logs in through the login page.
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(office.user.username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-    page.wait_for_url("**/workspace/")
+    log_in(page, office)
 
     # 2. It creates the provincial conference, hosted by Chengdu, dated today (holding needs date <= today).
     page.goto("/events/")
@@ -131,7 +84,7 @@ def test_office_holds_a_conference_and_the_dashboard_counts_it(
     page.get_by_label("标题").fill(EVENT_TITLE)
     page.get_by_label("承办市（州）").select_option(CHENGDU)
     page.get_by_label("日期").fill(today.isoformat())
-    shot(page, "01-new-conference")
+    shot(page, "conference/01-new-conference")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/events/*/")
     expect(page.locator("body")).to_contain_text("活动已创建。")
@@ -149,7 +102,7 @@ def test_office_holds_a_conference_and_the_dashboard_counts_it(
     page.get_by_label(GOV_TITLE).check()
     page.get_by_label(IND_TITLE).check()
     expect(page.get_by_label(left_out.title)).not_to_be_checked()
-    shot(page, "02-assign")
+    shot(page, "conference/02-assign")
     page.get_by_role("button", name="安排所选场景").click()
     page.wait_for_url(f"**/events/{event.pk}/")
     assert set(EventScenario.objects.filter(event=event).values_list("scenario_id", flat=True)) == {
@@ -161,14 +114,14 @@ def test_office_holds_a_conference_and_the_dashboard_counts_it(
 
     # 4. The targets dashboard for the current year, before.
     before = read_figures(page, today.year)
-    shot(page, "03-dashboard-before")
+    shot(page, "conference/03-dashboard-before")
 
     # 5. Hold the event from its confirm page (the button asks again in a dialog).
     page.goto(f"/events/{event.pk}/hold/")
     hold_page = page.locator("main")
     expect(hold_page).to_contain_text(GOV_TITLE)
     expect(hold_page).to_contain_text(IND_TITLE)
-    shot(page, "04-hold-confirm")
+    shot(page, "conference/04-hold-confirm")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="确认：活动已举办").click()
     page.wait_for_url(f"**/events/{event.pk}/")
@@ -192,7 +145,7 @@ def test_office_holds_a_conference_and_the_dashboard_counts_it(
 
     # 6. The dashboard again: the cache fingerprint changed with the lifecycle steps, so the figures move.
     after = read_figures(page, today.year)
-    shot(page, "05-dashboard-after")
+    shot(page, "conference/05-dashboard-after")
     assert {code: after[code] - before[code] for code in FIGURES} == {
         "conferences": 1,
         "published": 2,
@@ -200,14 +153,13 @@ def test_office_holds_a_conference_and_the_dashboard_counts_it(
     }
 
     # 7. The public event page, read anonymously, lists the two released scenarios.
-    public = page.context.browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    public = new_page()
     public.goto(f"/events/{event.pk}/")
     released = public.locator("section[aria-labelledby='released-heading'] tbody tr")
     expect(released).to_have_count(2)
     expect(released.filter(has_text=GOV_TITLE)).to_have_count(1)
     expect(released.filter(has_text=IND_TITLE)).to_have_count(1)
     expect(public.locator("section[aria-labelledby='released-heading']")).not_to_contain_text(left_out.title)
-    public.screenshot(path=str(ARTIFACTS / "06-public-event.png"), full_page=True)
-    public.context.close()
+    shot(public, "conference/06-public-event")
 
-    assert page.console_errors == []
+    assert page.console_errors == [] and public.console_errors == []
