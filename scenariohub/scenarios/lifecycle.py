@@ -5,7 +5,18 @@ scenario: `owner` (a member of the owner organisation), `region` (a city lead de
 region, for scenarios of organisations in that city — provincial departments' scenarios go to the office)
 or `any` (the provincial office), or `applicant` (a supplier acting on a released scenario: the first
 application moves it to matching). `docs/lifecycle.md` draws the same table; a test keeps them in step.
-Later stages (matching → benchmark) are added here by the issues that build them.
+
+After matching the scenario follows its cooperation (app `tracking`): a row with `service` set can only be
+taken by that service, which passes `via=<service>` to `scenarios.services.scenario_transition`, because the
+step must record something the scenario row cannot hold (the agreement, the pilot's results, the benchmark
+designation) and the cooperation's own status mirrors the stage. The generic transition API and the
+lifecycle buttons never offer such rows. The benchmark-case review designates through
+`scenariohub.tracking.services.cooperation_designate_benchmark(actor=, cooperation_id=, reason=, now=)`.
+
+Side exits after an agreement: the owner can no longer *withdraw* (a signed agreement is not the owner's
+alone to undo); a cooperation that fails is *terminated* by the city of the region or the office, with a
+reason, which closes the scenario and the cooperation together. A piloted scenario has no exit: its pilot
+happened and its results stay on record.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +31,8 @@ OWNER = "owner"
 REGION = "region"
 ANY = "any"
 APPLICANT = "applicant"  # a supplier whose application to the released scenario triggers the step
+
+TRACKING = "tracking"  # the cooperation services of `scenariohub.tracking`
 
 # Organisations whose scenarios are provincial: no city reviews them.
 PROVINCIAL_OWNER_TYPES = (Role.OFFICE, Role.DEPARTMENT)
@@ -37,6 +50,7 @@ class Transition:
     reason_required: bool = False
     requires_complete: bool = False  # all fields valid and the deadline still ahead
     stamps: tuple[str, ...] = field(default=())  # timestamp columns set when the transition happens
+    service: str = ""  # when set, only that service (passing `via=`) may take this step
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -103,6 +117,47 @@ TRANSITIONS: tuple[Transition, ...] = (
         scopes={Role.OFFICE: ANY, Role.CITY: REGION},
         reason_required=True,
     ),
+    Transition(
+        action="agree",
+        label=_("Record the cooperation agreement"),
+        sources=(Status.MATCHING,),
+        target=Status.AGREED,
+        scopes={Role.PROVIDER: OWNER, Role.DEPARTMENT: OWNER, Role.CITY: OWNER, Role.OFFICE: OWNER},
+        service=TRACKING,
+    ),
+    Transition(
+        action="start_implementation",
+        label=_("Start implementation"),
+        sources=(Status.AGREED,),
+        target=Status.IMPLEMENTING,
+        scopes={Role.PROVIDER: OWNER, Role.DEPARTMENT: OWNER, Role.CITY: OWNER, Role.OFFICE: OWNER},
+        service=TRACKING,
+    ),
+    Transition(
+        action="accept_pilot",
+        label=_("Accept the pilot"),
+        sources=(Status.IMPLEMENTING,),
+        target=Status.PILOTED,
+        scopes={Role.PROVIDER: OWNER, Role.DEPARTMENT: OWNER, Role.CITY: OWNER, Role.OFFICE: OWNER},
+        service=TRACKING,
+    ),
+    Transition(
+        action="designate",
+        label=_("Designate as benchmark case"),
+        sources=(Status.PILOTED,),
+        target=Status.BENCHMARK,
+        scopes={Role.OFFICE: ANY},
+        service=TRACKING,
+    ),
+    Transition(
+        action="terminate",
+        label=_("Terminate the cooperation"),
+        sources=(Status.AGREED, Status.IMPLEMENTING),
+        target=Status.CLOSED,
+        scopes={Role.OFFICE: ANY, Role.CITY: REGION},
+        reason_required=True,
+        service=TRACKING,
+    ),
 )
 
 _BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -139,5 +194,9 @@ def may_perform(actor: Actor, scenario: Scenario, transition: Transition) -> boo
 
 
 def available_transitions(actor: Actor, scenario: Scenario) -> list[Transition]:
-    """What this actor can do to this scenario now: for buttons, never for enforcement alone."""
-    return [t for t in TRANSITIONS if scenario.status in t.sources and may_perform(actor, scenario, t)]
+    """What this actor can do to this scenario now: for buttons, never for enforcement alone.
+
+    Steps reserved to a service are left out: they are offered by that service's own pages."""
+    return [
+        t for t in TRANSITIONS if not t.service and scenario.status in t.sources and may_perform(actor, scenario, t)
+    ]

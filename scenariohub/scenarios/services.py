@@ -213,11 +213,14 @@ def scenario_update(*, actor: Actor, scenario_id: int, version: int, data: dict[
 
 
 def scenario_transition(*, actor: Actor, scenario_id: int, target: str, reason: str = "",
-                        now: dt.datetime | None = None, expected_status: str | None = None) -> Scenario:
+                        now: dt.datetime | None = None, expected_status: str | None = None,
+                        via: str = "") -> Scenario:
     """Perform the lifecycle step from the scenario's current state to `target`, as the table allows.
 
     `expected_status` is the state the actor saw when deciding; if the scenario has moved on since,
-    the decision is refused rather than applied to a state the actor never saw.
+    the decision is refused rather than applied to a state the actor never saw. `via` names the service
+    calling, for the steps the table reserves to one (`Transition.service`): the agreement, the pilot
+    acceptance and the benchmark designation are recorded by `scenariohub.tracking`, never directly.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -237,6 +240,12 @@ def scenario_transition(*, actor: Actor, scenario_id: int, target: str, reason: 
             )
         now = now or timezone.now()
         _check_allowed(actor, scenario, step, reason, today=timezone.localdate(now))
+        if step.service and via != step.service:
+            raise InvalidTransition(
+                _("%(action)s is recorded on the cooperation's page, not as a plain status change.")
+                % {"action": step.label},
+                code="not_directly",
+            )
         return _apply(actor, scenario, step, reason, now)
 
 

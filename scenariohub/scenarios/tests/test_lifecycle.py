@@ -14,7 +14,7 @@ from django.utils import timezone
 from scenariohub.conftest import as_actor
 from scenariohub.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from scenariohub.core.models import AuditLog
-from scenariohub.scenarios import services
+from scenariohub.scenarios import lifecycle, services
 from scenariohub.scenarios.models import Scenario, ScenarioTransition, Status
 from scenariohub.scenarios.tests.factories import ScenarioFactory
 
@@ -37,9 +37,25 @@ ALLOWED = {
     ("submitted", "closed"): {"office", "chengdu_city"},
     ("approved", "closed"): {"office", "chengdu_city"},
     ("published", "closed"): {"office", "chengdu_city"},
+    # From matching on (the cooperation, app `tracking`).
+    ("matching", "agreed"): {"provider"},
+    ("agreed", "implementing"): {"provider"},
+    ("implementing", "piloted"): {"provider"},
+    ("piloted", "benchmark"): {"office"},
+    ("agreed", "closed"): {"office", "chengdu_city"},
+    ("implementing", "closed"): {"office", "chengdu_city"},
 }
 NEEDS_REASON = {("submitted", "draft"), ("approved", "draft"), ("submitted", "closed"), ("approved", "closed"),
-                ("published", "closed"), ("matching", "closed")}
+                ("published", "closed"), ("matching", "closed"), ("agreed", "closed"), ("implementing", "closed")}
+# Steps only the cooperation services may take (they pass `via="tracking"`).
+SERVICE_ONLY = {
+    ("matching", "agreed"): "tracking",
+    ("agreed", "implementing"): "tracking",
+    ("implementing", "piloted"): "tracking",
+    ("piloted", "benchmark"): "tracking",
+    ("agreed", "closed"): "tracking",
+    ("implementing", "closed"): "tracking",
+}
 # Pairs that no one may perform, in this issue's part of the lifecycle.
 ILLEGAL = [
     ("draft", "approved"),
@@ -54,6 +70,21 @@ ILLEGAL = [
     ("draft", "closed"),
     ("approved", "matching"),
     ("matching", "published"),
+    ("matching", "implementing"),
+    ("matching", "piloted"),
+    ("matching", "benchmark"),
+    ("agreed", "piloted"),
+    ("agreed", "matching"),
+    ("agreed", "withdrawn"),
+    ("implementing", "withdrawn"),
+    ("implementing", "benchmark"),
+    ("implementing", "agreed"),
+    ("piloted", "implementing"),
+    ("piloted", "withdrawn"),
+    ("piloted", "closed"),
+    ("benchmark", "piloted"),
+    ("benchmark", "closed"),
+    ("benchmark", "withdrawn"),
 ]
 
 CASES = [(src, dst, persona) for (src, dst) in ALLOWED for persona in PERSONAS]
@@ -65,10 +96,11 @@ def test_transition_permission_matrix(request, provider, source, target, persona
     actor_membership = request.getfixturevalue(persona)
     scenario = ScenarioFactory(owner=provider.organisation, status=source)
     reason = "材料不完整，请补充" if (source, target) in NEEDS_REASON else ""
+    via = SERVICE_ONLY.get((source, target), "")
     before = ScenarioTransition.objects.count()
     if persona in ALLOWED[(source, target)]:
         result = services.scenario_transition(
-            actor=as_actor(actor_membership), scenario_id=scenario.pk, target=target, reason=reason
+            actor=as_actor(actor_membership), scenario_id=scenario.pk, target=target, reason=reason, via=via
         )
         assert result.status == target
         row = ScenarioTransition.objects.get(scenario=scenario)
@@ -79,7 +111,7 @@ def test_transition_permission_matrix(request, provider, source, target, persona
     else:
         with pytest.raises(PermissionDenied):
             services.scenario_transition(
-                actor=as_actor(actor_membership), scenario_id=scenario.pk, target=target, reason=reason
+                actor=as_actor(actor_membership), scenario_id=scenario.pk, target=target, reason=reason, via=via
             )
         assert Scenario.objects.get(pk=scenario.pk).status == source
         assert ScenarioTransition.objects.count() == before
@@ -104,6 +136,25 @@ def test_return_and_close_require_a_reason(provider, office, source, target):
         services.scenario_transition(actor=as_actor(office), scenario_id=scenario.pk, target=target, reason="   ")
     assert exc.value.code == "reason_required"
     assert Scenario.objects.get(pk=scenario.pk).status == source
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), sorted(SERVICE_ONLY))
+def test_cooperation_steps_are_refused_as_plain_status_changes(request, provider, source, target):
+    """Even the one allowed to take the step cannot take it without the cooperation service recording it."""
+    persona = request.getfixturevalue(sorted(ALLOWED[(source, target)])[0])
+    scenario = ScenarioFactory(owner=provider.organisation, status=source)
+    for via in ("", "cases"):
+        with pytest.raises(InvalidTransition) as exc:
+            services.scenario_transition(
+                actor=as_actor(persona), scenario_id=scenario.pk, target=target, reason="合作终止", via=via
+            )
+        assert exc.value.code == "not_directly"
+    assert Scenario.objects.get(pk=scenario.pk).status == source
+    assert not ScenarioTransition.objects.exists()
+    assert not AuditLog.objects.filter(object_id=str(scenario.pk), action__startswith="scenario.").exists()
+    # ... and no button or API action offers it.
+    assert target not in [t.target for t in lifecycle.available_transitions(as_actor(persona), scenario)]
 
 
 @pytest.mark.django_db

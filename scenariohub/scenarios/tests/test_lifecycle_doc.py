@@ -10,7 +10,8 @@ def render_table() -> list[str]:
     for t in TRANSITIONS:
         who = ", ".join(f"{role} ({scope})" for role, scope in t.scopes.items())
         rows.append(
-            f"| {t.action} | {', '.join(t.sources)} | {t.target} | {who} | {'yes' if t.reason_required else 'no'} |"
+            f"| {t.action} | {', '.join(t.sources)} | {t.target} | {who} | {'yes' if t.reason_required else 'no'} "
+            f"| {t.service or '—'} |"
         )
     return rows
 
