@@ -277,6 +277,7 @@ def _register_routers() -> None:
     from scenariohub.exchange.api import router as exchange_router
     from scenariohub.matching.api import router as matching_router
     from scenariohub.plans.api import router as plans_router
+    from scenariohub.publicity.api import router as publicity_router
     from scenariohub.scenarios.api import router as scenarios_router
 
     api.add_router("/", scenarios_router)
@@ -286,6 +287,7 @@ def _register_routers() -> None:
     api.add_router("/", exchange_router)
     api.add_router("/", matching_router)
     api.add_router("/", ai_router)
+    api.add_router("/", publicity_router)
 
 
 _register_routers()

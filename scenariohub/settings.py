@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "scenariohub.dashboard",
     "scenariohub.exchange",
     "scenariohub.matching",
+    "scenariohub.publicity",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("exchange/", include("scenariohub.exchange.urls")),
     path("matching/", include("scenariohub.matching.urls")),
     path("ai/", include("scenariohub.ai.urls")),
+    path("news/", include("scenariohub.publicity.urls")),
     path("", include("scenariohub.scenarios.urls")),
 ]
