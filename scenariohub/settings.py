@@ -32,6 +32,24 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 
+# Personal data (phones, e-mails) is SM4-encrypted at rest under this key (scenariohub.core.crypto).
+# Development derives one from SECRET_KEY; production refuses to start without its own. Changing it
+# needs the old one in SCENARIOHUB_DATA_KEY_PREVIOUS until every row has been saved again.
+SCENARIOHUB_DATA_KEY = env_str("SCENARIOHUB_DATA_KEY", "")
+SCENARIOHUB_DATA_KEY_PREVIOUS = env_list("SCENARIOHUB_DATA_KEY_PREVIOUS", [])
+if not SCENARIOHUB_DATA_KEY:
+    if PRODUCTION:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SCENARIOHUB_DATA_KEY must be set in production (a random value of 32+ characters).")
+    from scenariohub.core.crypto import development_key
+
+    SCENARIOHUB_DATA_KEY = development_key(SECRET_KEY)
+elif len(SCENARIOHUB_DATA_KEY) < 32 or SCENARIOHUB_DATA_KEY == SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SCENARIOHUB_DATA_KEY must be a random value of 32+ characters, not the SECRET_KEY.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from scenariohub.core.fields import EncryptedCharField, EncryptedEmailField
+
 MAX_CONSORTIUM_MEMBERS = 4
 SCORE_MAX = 10
 
@@ -34,8 +36,9 @@ class SupplierProfile(models.Model):
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="supplier_profile"
     )
     contact_name = models.CharField(_("contact person"), max_length=40)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # Personal data: SM4-encrypted at rest, shown masked to other organisations (see core.personal).
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20)
+    contact_email = EncryptedEmailField(_("contact e-mail"), blank=True)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
     qualifications = models.TextField(_("qualifications"), max_length=2000, blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from scenariohub.core.fields import EncryptedCharField
 from scenariohub.reference.models import ScenarioKind
 from scenariohub.scenarios.models import CooperationMode
 
@@ -135,7 +136,7 @@ class PlanVersionItem(models.Model):
     budget_min = models.PositiveIntegerField(_("budget from (10k yuan)"), null=True, blank=True)
     budget_max = models.PositiveIntegerField(_("budget up to (10k yuan)"), null=True, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=40)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20)  # personal data: SM4 at rest
     scenario_status = models.CharField(_("status when confirmed"), max_length=20)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from scenariohub.core.fields import EncryptedCharField, EncryptedEmailField
 from scenariohub.reference.models import ScenarioKind
 
 BUDGET_MAX_WAN = 100_000  # 10 亿元: larger asks are not scenarios but projects, and a typo more likely
@@ -64,8 +65,9 @@ class Scenario(models.Model):
     )
     deadline = models.DateField(_("application deadline"), null=True, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=40)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # Personal data (GB/T 35273): SM4-encrypted at rest, shown masked outside the owner, its city and the office.
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20)
+    contact_email = EncryptedEmailField(_("contact e-mail"), blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # Bumped on every write; an edit carries the version it was made from, so a stale edit is refused.
