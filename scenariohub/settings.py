@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "scenariohub.dashboard",
     "scenariohub.exchange",
     "scenariohub.matching",
+    "scenariohub.tracking",
     "scenariohub.publicity",
 ]
 
