@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "scenariohub.matching",
     "scenariohub.tracking",
     "scenariohub.publicity",
+    "scenariohub.cases",
+    "scenariohub.promotion",
 ]
 
 MIDDLEWARE = [
