@@ -172,7 +172,7 @@ def event_assign(request, id: int, payload: EventAssignIn):
 
 @router.post(
     "/events/{id}/hold",
-    response={200: EventHoldOut, **error_responses(401, 403, 404, 409)},
+    response={200: EventHoldOut, **error_responses(401, 403, 404, 409, 422)},
     auth=WRITE_AUTH,
     url_name="event-hold",
     operation_id="event_hold",
@@ -192,7 +192,7 @@ def event_hold(request, id: int):
 
 @router.post(
     "/events/{id}/registrations",
-    response={201: EventRegistrationOut, **error_responses(401, 403, 404, 409)},
+    response={201: EventRegistrationOut, **error_responses(401, 403, 404, 409, 422)},
     auth=WRITE_AUTH,
     url_name="event-registration-create",
     operation_id="event_registration_create",
@@ -210,7 +210,7 @@ def event_registration_create(request, id: int):
 
 @router.delete(
     "/events/{id}/registrations/{registration_id}",
-    response={200: EventRegistrationOut, **error_responses(401, 404, 409)},
+    response={200: EventRegistrationOut, **error_responses(401, 404, 409, 422)},
     auth=WRITE_AUTH,
     url_name="event-registration-cancel",
     operation_id="event_registration_cancel",

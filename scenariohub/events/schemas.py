@@ -5,10 +5,11 @@ conference, end after start) are the services' and come back as the same 422 wit
 """
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
 from scenariohub.events.models import Channel, EventStatus
 from scenariohub.scenarios.schemas import Text
@@ -19,11 +20,21 @@ MAX_PAGE = 100_000
 ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 
 
+def _local_time(value: dt.time) -> dt.time:
+    # Times are wall-clock times of the event's city; a UTC offset cannot be stored (nor means anything here).
+    if value.tzinfo is not None:
+        raise ValueError(_("Enter a valid time."))
+    return value
+
+
+LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
+
+
 class EventListParams(Schema):
-    channel: str | None = Field(None, description="Channel.", json_schema_extra={"enum": list(Channel.values)})
+    channel: str | None = Field(None, description="Channel.", json_schema_extra={"enum": ["", *Channel.values]})
     region: str | None = Field(None, description="Region code of the host city, e.g. `510700`.")
     year: str | None = Field(None, description="Year of the event's date.")
-    status: str | None = Field(None, description="Status.", json_schema_extra={"enum": list(EventStatus.values)})
+    status: str | None = Field(None, description="Status.", json_schema_extra={"enum": ["", *EventStatus.values]})
     q: str | None = Field(None, description="Keywords; each must occur in title, venue or agenda.")
     page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Rows per page (at most 100).")
@@ -36,8 +47,8 @@ class EventIn(Schema):
     title: Text = Field(min_length=1, max_length=120)
     host_region: Text | None = Field(None, max_length=6, description="Region code of the host city; required for conferences.")
     date: dt.date
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     venue: Text = Field("", max_length=200)
     agenda: Text = Field("", max_length=5000)
     livestream_url: Text = Field("", max_length=200)

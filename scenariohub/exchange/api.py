@@ -69,7 +69,7 @@ def import_create(request, file: UploadedFile = File(...)):  # noqa: B008 - ninj
 
 @router.post(
     "/imports/{id}/confirm",
-    response={200: ImportOut, **error_responses(401, 403, 404, 409)},
+    response={200: ImportOut, **error_responses(401, 403, 404, 409, 422)},
     auth=WRITE_AUTH,
     url_name="import-confirm",
     operation_id="import_confirm",
@@ -90,7 +90,7 @@ def import_confirm(request, id: int):
 
 @router.get(
     "/imports/{id}",
-    response={200: ImportOut, **error_responses(401, 404)},
+    response={200: ImportOut, **error_responses(401, 404, 422)},
     auth=WRITE_AUTH,
     url_name="import-detail",
     operation_id="import_detail",
@@ -102,7 +102,7 @@ def import_detail(request, id: int):
 
 @router.get(
     "/imports",
-    response={200: ImportListOut, **error_responses(401)},
+    response={200: ImportListOut, **error_responses(401, 422)},
     auth=WRITE_AUTH,
     url_name="import-list",
     operation_id="import_list",

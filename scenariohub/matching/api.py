@@ -192,7 +192,7 @@ def application_scores(request, id: int, payload: ScoresIn):
     return selectors.application_get_for_actor(actor=actor, pk=id)
 
 
-@router.get("/scenarios/{id}/applications", response={200: ScenarioApplicationsOut, **error_responses(401, 403, 404)},
+@router.get("/scenarios/{id}/applications", response={200: ScenarioApplicationsOut, **error_responses(401, 403, 404, 422)},
             auth=WRITE_AUTH, url_name="scenario-application-list", operation_id="scenario_application_list",
             tags=["applications"], summary="Applicants of a scenario, side by side",
             description="For the scenario owner and invited reviewers (403 for others who can see the scenario): "

@@ -111,8 +111,8 @@ class SolutionListParams(PageParams):
     q: str | None = Field(None, description="Keywords; each must occur in the title, description or capabilities.")
     sector: str | None = None
     field: str | None = None
-    maturity: str | None = Field(None, json_schema_extra={"enum": list(Maturity.values)})
-    deployment: str | None = Field(None, json_schema_extra={"enum": list(DeploymentMode.values)})
+    maturity: str | None = Field(None, json_schema_extra={"enum": ["", *Maturity.values]})
+    deployment: str | None = Field(None, json_schema_extra={"enum": ["", *DeploymentMode.values]})
     supplier: str | None = Field(None, description="Supplier organisation id.")
 
 
@@ -224,7 +224,7 @@ class ApplicationIn(Schema):
 
 
 class ApplicationListParams(PageParams):
-    status: str | None = Field(None, json_schema_extra={"enum": ["submitted", "shortlisted", "declined", "withdrawn"]})
+    status: str | None = Field(None, json_schema_extra={"enum": ["", "submitted", "shortlisted", "declined", "withdrawn"]})
 
 
 class ReasonIn(Schema):

@@ -56,17 +56,17 @@ class ScenarioListParams(Schema):
     sector: str | None = Field(None, description="Sector code, e.g. `manufacturing`.")
     field: str | None = Field(None, description="Field code, e.g. `machine-vision`.")
     kind: str | None = Field(
-        None, description="Scenario kind.", json_schema_extra={"enum": list(ScenarioKind.values)}
+        None, description="Scenario kind.", json_schema_extra={"enum": ["", *ScenarioKind.values]}
     )
     status: str | None = Field(
         None,
         description="Status; codes the caller may not see simply give fewer rows.",
-        json_schema_extra={"enum": list(Status.values)},
+        json_schema_extra={"enum": ["", *Status.values]},
     )
     year: str | None = Field(None, description="Release year (creation year for unreleased scenarios).")
     q: str | None = Field(None, description="Keywords; each must occur in title, purpose or requirements.")
     sort: str | None = Field(
-        None, description="Order, default `-published`.", json_schema_extra={"enum": list(SORTS)}
+        None, description="Order, default `-published`.", json_schema_extra={"enum": ["", *SORTS]}
     )
     page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Rows per page (at most 100).")
