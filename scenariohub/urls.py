@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", include("scenariohub.dashboard.urls")),
     path("exchange/", include("scenariohub.exchange.urls")),
     path("matching/", include("scenariohub.matching.urls")),
+    path("tracking/", include("scenariohub.tracking.urls")),
     path("ai/", include("scenariohub.ai.urls")),
     path("news/", include("scenariohub.publicity.urls")),
     path("", include("scenariohub.scenarios.urls")),
