@@ -50,6 +50,17 @@ elif len(SCENARIOHUB_DATA_KEY) < 32 or SCENARIOHUB_DATA_KEY == SECRET_KEY:
 
     raise ImproperlyConfigured("SCENARIOHUB_DATA_KEY must be a random value of 32+ characters, not the SECRET_KEY.")
 
+# The audit trail's hash chain is keyed (HMAC-SM3) with this secret, kept out of the database
+# (scenariohub.core.audit). Development derives it from SECRET_KEY; production refuses to start without
+# its own. Changing it makes older records fail `audit_verify`: keep it for as long as the records.
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
+if PRODUCTION and len(AUDIT_HMAC_KEY) < 32:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set in production (a random value of 32+ characters).")
+# Reverse proxies in front of the app (nginx: 1); the client address is then read from X-Forwarded-For.
+SCENARIOHUB_TRUSTED_PROXIES = env_int("SCENARIOHUB_TRUSTED_PROXIES", 0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -83,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "scenariohub.core.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -198,8 +210,9 @@ SCENARIOHUB_PAGE_SIZE = 20
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "scenariohub.core.audit.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,6 +1,30 @@
 from typing import Any
 
-from scenariohub.core.models import AuditLog
+from django.utils.translation import gettext as _
+
+from scenariohub.core import audit
+from scenariohub.core.errors import PermissionDenied
+from scenariohub.core.models import AuditLog, Outcome
+
+# What an auditor may cause to be recorded: signing in and out, their own password, and reading the trail.
+# Anything else means a service let an auditor change something; `audit_record` refuses, which rolls back
+# the service's transaction (separation of duties, GB/T 22239 8.1.4.2), whatever the service checked.
+AUDITOR_ACTION_PREFIXES = ("auth.", "account.password", "audit.", "session.")
+
+
+def _auditor_guard(actor: Any, organisation: Any, action: str) -> None:
+    from scenariohub.accounts.models import Membership, Role
+
+    if action.startswith(AUDITOR_ACTION_PREFIXES) or organisation is None or actor is None:
+        return
+    if getattr(organisation, "type", None) != Role.OFFICE:  # auditors are members of the office only
+        return
+    if Membership.objects.filter(
+        user_id=actor.pk, organisation_id=organisation.pk, role=Role.AUDITOR
+    ).exists():
+        raise PermissionDenied(
+            _("Auditors read the audit trail and change nothing."), code="auditor_read_only"
+        )
 
 
 def audit_record(
@@ -13,17 +37,92 @@ def audit_record(
     object_id: str | int = "",
     data: dict | None = None,
     ip_address: str | None = None,
+    outcome: str = Outcome.SUCCESS,
 ) -> AuditLog:
-    """Insert one audit row. Call inside the transaction of the change it records."""
+    """Insert one audit row, sealed into the hash chain. Call inside the transaction of the change it records.
+
+    Inside a request the row gets the request's id, and its IP when none is given (the middleware's
+    context); `outcome` is `success` unless the caller records a failure (a wrong password, a lockout).
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    _auditor_guard(actor, organisation, action)
+    ctx = audit.current_request()
+    if ctx is not None:
+        ctx.outcomes.append(str(outcome))
     return AuditLog.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
         organisation=organisation,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         data=data or {},
         ip_address=ip_address,
+        outcome=outcome,
     )
+
+
+AUDIT_RETENTION_DAYS = 184  # GB/T 22239-2019 / 网络安全法 第二十一条: logs are kept at least six months
+
+
+def audit_purge(*, before, now=None, using: str = "default") -> dict:
+    """Delete the oldest records, all older than `before`, keeping the chain verifiable.
+
+    Only a prefix of the chain is removed (records in id order up to the first one at or after `before`), so
+    what remains still links record to record; the head's anchor then names the first kept record and the
+    `prev_hash` it carries. Refused when `before` is less than 184 days ago, or when the chain is broken
+    (purging would destroy the evidence). The purge is itself recorded.
+    """
+    import datetime as dt
+
+    from django.db import transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from scenariohub.core.errors import Conflict, ValidationFailed
+
+    now = now or timezone.now()
+    if timezone.is_naive(before):
+        before = timezone.make_aware(before)
+    limit = now - dt.timedelta(days=AUDIT_RETENTION_DAYS)
+    if before > limit:
+        raise ValidationFailed(
+            _("Audit records are kept for at least %(days)d days: the date must be on or before %(limit)s.")
+            % {"days": AUDIT_RETENTION_DAYS, "limit": timezone.localtime(limit).date().isoformat()},
+            code="retention",
+        )
+    with transaction.atomic(using=using):
+        head = audit.locked_head(using)
+        report = audit.verify_chain(using=using)
+        if not report.ok:
+            raise Conflict(
+                _("The audit chain is broken at record %(id)s; it is not purged until this is investigated.")
+                % {"id": report.broken.record_id},
+                code="chain_broken",
+            )
+        rows = AuditLog.objects.using(using)
+        young = rows.filter(created_at__gte=before).order_by("id").values_list("id", flat=True).first()
+        old = rows.filter(id__lt=young) if young is not None else rows.all()
+        up_to = old.aggregate(m=Max("id"))["m"]
+        deleted = rows._purge_prefix(up_to_id=up_to) if up_to is not None else 0
+        first = rows.order_by("id").only("id", "prev_hash").first()
+        if first is not None:
+            head.anchor_id, head.anchor_hash = first.id, first.prev_hash
+        else:  # everything went: the next record (the purge's own) links to the last one removed
+            head.anchor_id, head.anchor_hash = None, head.last_hash
+        head.mac_alg = audit.DEFAULT_ALG
+        head.mac = audit.head_mac(head)
+        head.save(using=using)
+        summary = {
+            "before": before.isoformat(),
+            "deleted": deleted,
+            "up_to_id": up_to,
+            "anchor_id": head.anchor_id,
+            "anchor_hash": head.anchor_hash,
+        }
+        audit_record(
+            actor=None, organisation=None, action="audit.purge", object_type="core.auditlog", data=summary
+        )
+    return summary

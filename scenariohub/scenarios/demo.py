@@ -15,7 +15,7 @@ import datetime as dt
 import random
 import time
 import zoneinfo
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Membership, Organisation, Role, User
+from scenariohub.core.audit import recorded_at
 from scenariohub.core.errors import DomainError
 from scenariohub.core.models import AuditLog
 from scenariohub.reference import selectors as ref
@@ -421,18 +422,11 @@ def _demo_users() -> Q:
 @transaction.atomic
 def demo_reset() -> dict[str, int]:
     """Delete what `demo_seed` made: demo users, their organisations, those organisations' scenarios
-    (with transitions and attachments) and the audit records about them. Nothing else is touched."""
+    (with transitions and attachments). Nothing else is touched, the audit trail included: its records cannot
+    be deleted (they stay, naming ids that no longer exist; `audit_purge` removes them when they are old)."""
     users = User.objects.filter(_demo_users())
     orgs = Organisation.objects.filter(memberships__user__in=users).distinct()
     org_ids = list(orgs.values_list("pk", flat=True))
-    scenario_ids = [
-        str(pk) for pk in Scenario.objects.filter(owner_id__in=org_ids).values_list("pk", flat=True)
-    ]
-    audit = AuditLog.objects.filter(
-        Q(object_type=Scenario._meta.label_lower, object_id__in=scenario_ids)
-        | Q(organisation_id__in=org_ids)
-        | Q(actor__in=users)
-    ).delete()[0]
     scenarios = Scenario.objects.filter(owner_id__in=org_ids).delete()[0]
     try:
         organisations = Organisation.objects.filter(pk__in=org_ids).delete()[0]
@@ -441,7 +435,6 @@ def demo_reset() -> dict[str, int]:
             f"Demo organisations are still referenced by {len(exc.protected_objects)} other rows; delete those first."
         ) from exc
     return {
-        "audit": audit,
         "scenarios": scenarios,
         "organisations": organisations,
         "users": users.delete()[0],
@@ -476,15 +469,19 @@ def demo_seed(
             reviewer = office if owner.role in PROVINCIAL_OWNER_TYPES else cities[region]
             steps = _plan(row, owner, reviewer, office, random.Random(f"{seed}:{i}"), now)
             try:
-                scenario = services.scenario_create(actor=owner, data=_scenario_data(row))
+                # Audit records are sealed into the hash chain as written, so they get their historic time
+                # now (recorded_at) instead of being backdated afterwards like the scenario rows.
+                with recorded_at(steps[0].when):
+                    scenario = services.scenario_create(actor=owner, data=_scenario_data(row))
                 for step in steps[1:]:
-                    scenario = services.scenario_transition(
-                        actor=step.actor,
-                        scenario_id=scenario.pk,
-                        target=step.target,
-                        reason=step.reason,
-                        now=step.when,
-                    )
+                    with recorded_at(step.when):
+                        scenario = services.scenario_transition(
+                            actor=step.actor,
+                            scenario_id=scenario.pk,
+                            target=step.target,
+                            reason=step.reason,
+                            now=step.when,
+                        )
             except DomainError as exc:
                 details = getattr(exc, "details", None) or ""
                 raise DomainError(f"demo scenario {i} {row['title']!r}: {exc.message} {details}") from exc
@@ -512,24 +509,6 @@ def _backdate(history: dict[int, list[_Step]]) -> None:
         steps = history[scenario.pk]
         scenario.created_at, scenario.updated_at = steps[0].when, steps[-1].when
     Scenario.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
-
-    # The audit rows of a scenario are in step order (create, then one per transition).
-    by_object = defaultdict(list)
-    audit = (
-        AuditLog.objects.filter(
-            object_type=Scenario._meta.label_lower, object_id__in=[str(pk) for pk in history]
-        )
-        .only("pk", "object_id", "action")
-        .order_by("pk")
-    )
-    for row in audit:
-        by_object[int(row.object_id)].append(row)
-    changed = []
-    for pk, records in by_object.items():
-        for record, step in zip(records, history[pk], strict=True):
-            record.created_at = step.when
-            changed.append(record)
-    AuditLog.objects.bulk_update(changed, ["created_at"], batch_size=500)
 
 
 def demo_logins() -> list[DemoLogin]:
