@@ -21,5 +21,6 @@ urlpatterns = [
     path("tracking/", include("scenariohub.tracking.urls")),
     path("ai/", include("scenariohub.ai.urls")),
     path("news/", include("scenariohub.publicity.urls")),
+    path("cases/", include("scenariohub.cases.urls")),
     path("", include("scenariohub.scenarios.urls")),
 ]
