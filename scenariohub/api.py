@@ -279,6 +279,7 @@ def _register_routers() -> None:
     from scenariohub.plans.api import router as plans_router
     from scenariohub.publicity.api import router as publicity_router
     from scenariohub.scenarios.api import router as scenarios_router
+    from scenariohub.tracking.api import router as tracking_router
 
     api.add_router("/", scenarios_router)
     api.add_router("/", events_router)
@@ -286,6 +287,7 @@ def _register_routers() -> None:
     api.add_router("/", dashboard_router)
     api.add_router("/", exchange_router)
     api.add_router("/", matching_router)
+    api.add_router("/", tracking_router)
     api.add_router("/", ai_router)
     api.add_router("/", publicity_router)
 
