@@ -279,7 +279,9 @@ def _register_routers() -> None:
     from scenariohub.plans.api import router as plans_router
     from scenariohub.publicity.api import router as publicity_router
     from scenariohub.scenarios.api import router as scenarios_router
+    from scenariohub.support.api import router as support_router
     from scenariohub.tracking.api import router as tracking_router
+    from scenariohub.zones.api import router as zones_router
 
     api.add_router("/", scenarios_router)
     api.add_router("/", events_router)
@@ -289,6 +291,8 @@ def _register_routers() -> None:
     api.add_router("/", matching_router)
     api.add_router("/", tracking_router)
     api.add_router("/", ai_router)
+    api.add_router("/", zones_router)
+    api.add_router("/", support_router)
     api.add_router("/", publicity_router)
 
 

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "scenariohub.publicity",
     "scenariohub.cases",
     "scenariohub.promotion",
+    "scenariohub.zones",
+    "scenariohub.support",
 ]
 
 MIDDLEWARE = [

@@ -78,7 +78,7 @@ MILESTONE_COLUMNS = (
 )
 PROGRESS = "progress"
 MILESTONES = "milestones"
-SHEETS = {PROGRESS: (gettext_lazy("Progress"), PROGRESS_COLUMNS),
+SHEETS = {PROGRESS: (gettext_lazy("Cooperation progress"), PROGRESS_COLUMNS),
           MILESTONES: (gettext_lazy("Milestones"), MILESTONE_COLUMNS)}
 REQUIRED = {PROGRESS: ("cooperation", "percent", "reported_on", "note"), MILESTONES: ("milestone", "done_on")}
 NOTE_MAX = 4000
