@@ -22,6 +22,7 @@ urlpatterns = [
     path("ai/", include("scenariohub.ai.urls")),
     path("news/", include("scenariohub.publicity.urls")),
     path("cases/", include("scenariohub.cases.urls")),
+    path("promotion/", include("scenariohub.promotion.urls")),
     path("zones/", include("scenariohub.zones.urls")),
     path("support/", include("scenariohub.support.urls")),
     path("", include("scenariohub.scenarios.urls")),
