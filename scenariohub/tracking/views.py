@@ -95,7 +95,9 @@ def cooperation_list(request):
     except ValidationFailed:
         filters = selectors.CooperationFilter()
     page = paginate(request, selectors.cooperation_list_for_actor(actor=actor, filters=filters))
-    return render(request, "tracking/cooperation_list.html", {
+    # HTMX filter changes get the results fragment of the same template.
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(request, "tracking/cooperation_list.html" + ("#results" if partial else ""), {
         "page": page, "form": form, "query": query_without_page(request),
         "is_city": actor.role == Role.CITY, "is_office": actor.is_office,
     })
