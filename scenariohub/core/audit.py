@@ -265,6 +265,16 @@ def record_time() -> dt.datetime:
     return _clock.get() or timezone.now()
 
 
+def begin_request(ctx: RequestContext) -> None:
+    """Set for the rest of the request, until its response is closed (`end_request`, on request_finished):
+    Django logs "Not Found" and friends after the middleware has returned, and those lines need the id too."""
+    _current.set(ctx)
+
+
+def end_request(**kwargs) -> None:
+    _current.set(None)
+
+
 def current_request_id() -> str:
     ctx = _current.get()
     return ctx.request_id if ctx else "-"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.signals import request_finished
 
 
 class SecurityHeadersMiddleware:
@@ -72,6 +73,15 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def _end_audit_request(**kwargs):
+    from scenariohub.core import audit
+
+    audit.end_request()
+
+
+request_finished.connect(_end_audit_request, dispatch_uid="scenariohub.core.audit.end_request")
+
+
 class AuditMiddleware:
     """A request id for every request, and ONE audit record per state-changing request (and per denied read).
 
@@ -103,18 +113,18 @@ class AuditMiddleware:
             path=request.path,
         )
         writes = request.method in WRITE_METHODS
-        with audit.request_context(ctx):
-            before = self._signed_in(request) if writes else None
-            started = time.monotonic()
-            response = self.get_response(request)
-            response.headers["X-Request-ID"] = request_id
-            denied_read = (
-                not writes
-                and response.status_code in DENIED_READ_STATUSES
-                and getattr(request, "resolver_match", None) is not None
-            )
-            if writes or denied_read:
-                self._record(request, response, ctx, before, time.monotonic() - started)
+        audit.begin_request(ctx)  # cleared when the response is closed (request_finished)
+        before = self._signed_in(request) if writes else None
+        started = time.monotonic()
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request_id
+        denied_read = (
+            not writes
+            and response.status_code in DENIED_READ_STATUSES
+            and getattr(request, "resolver_match", None) is not None
+        )
+        if writes or denied_read:
+            self._record(request, response, ctx, before, time.monotonic() - started)
         return response
 
     @staticmethod

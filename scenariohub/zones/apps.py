@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ZonesConfig(AppConfig):
+    name = "scenariohub.zones"
+    label = "zones"
