@@ -473,3 +473,26 @@ def test_api(province, office, chengdu_city, client, anon_client):
     assert public["items"][0]["total"] == "91.67" and [s["region"] for s in public["selections"]] == [MY]
     assert call(anon_client, "get", "/api/v1/zones").json()["items"][0]["year"] == YEAR
     assert call(anon_client, "get", "/api/v1/zones/3000").status_code == 404
+
+
+def test_the_ranking_costs_the_same_queries_whatever_the_data(
+    office, provider, supplier, django_assert_num_queries
+):
+    """One query per component, whatever the number of regions, cooperations or scenarios."""
+    api_client, url = client_for(office), reverse("zones:ranking-detail", args=[YEAR])
+    services.zone_weights_set(actor=as_actor(office), year=YEAR, weights=WEIGHTS)
+    api_client.get(url)  # warm the session and the reference caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as empty:
+        assert api_client.get(url).status_code == 200
+    for region in (CD, MY, ZG):
+        released(provider.organisation, region, YEAR, 3)
+        cooperation(
+            provider.organisation, supplier.organisation, region=region, signed_on=dt.date(2026, 4, 1)
+        )
+        enter(office, (region, "policy_documents", "1"))
+    services.zone_select(actor=as_actor(office), year=YEAR, region=CD, level="provincial", reason="领先")
+    with django_assert_num_queries(len(empty)):
+        assert api_client.get(url).status_code == 200
