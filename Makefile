@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE := scenariohub.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test lint format messages bench clean
+.PHONY: install run serve test lint format messages bench clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,11 @@ run: install
 	$(BIN)/scenariohub runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check scenariohub benchmarks
+	$(BIN)/ruff check scenariohub benchmarks scripts
 	$(BIN)/scenariohub check --fail-level WARNING
 	$(BIN)/scenariohub makemigrations --check --dry-run
+	$(BIN)/bandit -c pyproject.toml -r scenariohub --severity-level high --quiet
+	$(BIN)/python scripts/check_portable_sql.py
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,6 +45,13 @@ format: install
 # Regenerate the message catalogue after changing user-facing strings; the compiled .mo is committed.
 messages: install
 	cd scenariohub && ../$(BIN)/scenariohub makemessages -l zh_Hans -l en --no-obsolete --ignore 'tests/*' && ../$(BIN)/scenariohub compilemessages
+
+# The long fuzz runs (fixed seeds, not in `make test`, which runs a few cases of each): schemathesis over every
+# API operation, 100 cases each, and the import-parser and upload-validation targets, 2000 cases each.
+fuzz: install
+	SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-100} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} \
+		$(BIN)/python -m pytest -p no:randomly -q -W ignore::UserWarning \
+		scenariohub/core/tests/test_api_fuzz.py scenariohub/core/tests/test_fuzz_parsers.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -20,7 +20,7 @@ import logging
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with a fixed argument list, never a shell
+import subprocess  # nosec B404  # pg_dump/pg_restore only, fixed argument lists, never a shell
 import tarfile
 import tempfile
 import time
@@ -144,7 +144,7 @@ def _run(args: list[str], env: dict[str, str]) -> None:
         raise BackupError(
             f"{args[0]} not found: install the PostgreSQL client programs (Debian: postgresql-client)."
         )
-    done = subprocess.run([binary, *args[1:]], env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603 - fixed program and arguments, no shell
+    done = subprocess.run([binary, *args[1:]], env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603  # fixed program, no shell
     if done.returncode != 0:
         raise BackupError(f"{args[0]} failed ({done.returncode}): {done.stderr.strip()[:2000]}")
 

@@ -100,6 +100,8 @@ def read_workbook(
         result.problems.append(Problem("unreadable"))
         return result
     try:
+        if not wb.worksheets:  # a damaged workbook.xml can list no sheet at all
+            raise UnreadableWorkbook
         _read_sheet(wb.worksheets[0], result, default_region, forced_region, progress)
     except UnreadableWorkbook:
         result.rows.clear()
