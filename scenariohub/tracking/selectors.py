@@ -233,7 +233,7 @@ def cooperation_timeline(*, cooperation: Cooperation) -> list[TimelineEntry]:
     for r in cooperation.reports.all():
         entries.append(
             TimelineEntry(
-                dt.datetime.combine(r.reported_on, dt.time(12), tz),
+                r.created_at,  # when it was written: the report date may be earlier than the agreement row
                 _("Progress report: %(percent)d%%") % {"percent": r.percent_complete},
                 r.text[:120],
                 r.organisation.name if r.organisation else "",
