@@ -184,3 +184,13 @@ def test_navigation_entry_for_signed_in_users(provider, anon_client):
     url = reverse("tracking:cooperation-list")
     assert url in client_for(provider).get(reverse("home")).content.decode()
     assert url not in anon_client.get(reverse("home")).content.decode()
+
+
+def test_scenario_page_links_the_cooperation_for_those_who_may_see_it(provider, supplier, chengdu_city,
+                                                                      outsider_supplier, anon_client, agreed):
+    url = reverse("scenarios:detail", args=[agreed.scenario_id])
+    link = reverse("tracking:cooperation-detail", args=[agreed.pk])
+    for persona in (provider, supplier, chengdu_city):
+        assert link in client_for(persona).get(url).content.decode()
+    assert link not in client_for(outsider_supplier).get(url).content.decode()
+    assert link not in anon_client.get(url).content.decode()
