@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("audit/", include("scenariohub.core.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("scenariohub.accounts.urls")),
     path("events/", include("scenariohub.events.urls")),

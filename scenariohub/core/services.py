@@ -126,3 +126,37 @@ def audit_purge(*, before, now=None, using: str = "default") -> dict:
             actor=None, organisation=None, action="audit.purge", object_type="core.auditlog", data=summary
         )
     return summary
+
+
+AUDIT_EXPORT_MAX_ROWS = 100_000
+
+
+def audit_export(*, actor, filters: dict):
+    """The filtered trail as .xlsx, for auditors and the office; the export is itself recorded.
+
+    Returns (file, row count). More than AUDIT_EXPORT_MAX_ROWS rows are refused: narrow the filters.
+    """
+    from django.db import transaction
+
+    from scenariohub.core.audit_xlsx import audit_xlsx
+    from scenariohub.core.errors import ValidationFailed
+    from scenariohub.core.selectors import audit_search
+
+    qs = audit_search(actor=actor, filters=filters)
+    total = qs.count()
+    if total > AUDIT_EXPORT_MAX_ROWS:
+        raise ValidationFailed(
+            _("%(n)d records match; narrow the filters to at most %(max)d for an export.")
+            % {"n": total, "max": AUDIT_EXPORT_MAX_ROWS},
+            code="too_many_rows",
+        )
+    with transaction.atomic():
+        out, count = audit_xlsx(qs.iterator(chunk_size=2000))
+        audit_record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="audit.export",
+            object_type="core.auditlog",
+            data={"filters": filters, "rows": count, "format": "xlsx"},
+        )
+    return out, count

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from scenariohub.accounts.models import Organisation, User
 from scenariohub.core import audit
-from scenariohub.core.errors import PermissionDenied, ValidationFailed
+from scenariohub.core.errors import Conflict, PermissionDenied, ValidationFailed
 from scenariohub.core.models import AuditChainHead, AuditImmutable, AuditLog, Outcome
 from scenariohub.core.services import audit_purge, audit_record
 
@@ -267,8 +267,9 @@ def test_purge_refuses_a_broken_chain():
     now = timezone.now()
     old, _new = old_and_new(now)
     raw("UPDATE core_auditlog SET action = 'x' WHERE id = %s", [old[1].pk])
-    with pytest.raises(Exception, match="broken"):
+    with pytest.raises(Conflict) as refused:
         audit_purge(before=now - dt.timedelta(days=200), now=now)
+    assert refused.value.code == "chain_broken" and str(old[1].pk) in refused.value.message
     assert AuditLog.objects.count() == 5
 
 
