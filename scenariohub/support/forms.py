@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scenariohub.accounts.models import Organisation, Role
 from scenariohub.support.models import ApplicationStatus
@@ -53,7 +54,7 @@ class ApplicationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("support decision", "Decision"),
         choices=[(ApplicationStatus.GRANTED, _("Grant")), (ApplicationStatus.REFUSED, _("Refuse"))],
     )
     amount_granted = forms.DecimalField(

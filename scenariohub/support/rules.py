@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scenariohub.cases.models import CaseStatus
 from scenariohub.tracking.models import CooperationStatus
@@ -31,7 +32,7 @@ class Measure(models.TextChoices):
 
 
 class Link(models.TextChoices):
-    COOPERATION = "cooperation", _("Cooperation")
+    COOPERATION = "cooperation", pgettext_lazy("support link", "Cooperation")
     CASE = "case", _("Benchmark case")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Criterion(models.TextChoices):
@@ -115,7 +116,7 @@ CRITERIA: tuple[CriterionDef, ...] = (
         Criterion.CONCENTRATION,
         Criterion.CONCENTRATION.label,
         "应用场景较为集中",
-        _("scenarios"),
+        pgettext_lazy("unit", "scenarios"),
         (
             Component(
                 SCENARIOS_RELEASED,

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scenariohub.zones.criteria import Criterion, InputKind
 
@@ -18,7 +19,7 @@ YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 class YearStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("zone year status", "Open")
     DECIDED = "decided", _("Decided")
 
 
