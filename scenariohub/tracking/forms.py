@@ -109,7 +109,17 @@ class SheetUploadForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
+    region = forms.ChoiceField(label=_("City"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + CooperationStatus.choices)
     year = forms.IntegerField(label=_("Year signed"), required=False, min_value=2000, max_value=2100)
     overdue = forms.BooleanField(label=_("Overdue milestones only"), required=False)
     risk = forms.BooleanField(label=_("Open risks only"), required=False)
+
+    def __init__(self, *args, show_region: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if show_region:
+            from scenariohub.reference import selectors as ref
+
+            self.fields["region"].choices = [("", _("All"))] + list(ref.region_names().items())
+        else:  # a city sees its own region only
+            del self.fields["region"]

@@ -97,6 +97,12 @@ class CooperationFilter:
                 year = int(raw_year)
             else:
                 errors["year"] = [_("Enter a year such as 2026.")]
+        region = (params.get("region") or "").strip()
+        if region:
+            from scenariohub.reference import selectors as ref
+
+            if region not in ref.region_names():
+                errors["region"] = [_("Unknown region “%(value)s”.") % {"value": region[:30]}]
         status = (params.get("status") or "").strip()
         if status and status not in CooperationStatus.values:
             errors["status"] = [_("Unknown status “%(value)s”.") % {"value": status[:30]}]
@@ -104,7 +110,7 @@ class CooperationFilter:
             raise ValidationFailed(_("Please correct the filters."), details=errors)
         truthy = ("1", "true", "on", "yes")
         return cls(
-            region=(params.get("region") or "").strip()[:6],
+            region=region,
             year=year,
             status=status,
             overdue=str(params.get("overdue") or "").lower() in truthy,

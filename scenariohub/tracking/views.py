@@ -86,7 +86,7 @@ def _run_form(request, form, call, *, success: str, to):
 @require_GET
 def cooperation_list(request):
     actor = actor_for_request(request)
-    form = ListFilterForm(request.GET or None)
+    form = ListFilterForm(request.GET or None, show_region=actor.role != Role.CITY)
     params = request.GET.copy()
     if form.is_bound and not form.is_valid():
         params = {}

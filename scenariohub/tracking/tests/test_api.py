@@ -109,6 +109,8 @@ def test_bad_input_is_422_and_nothing_is_written(provider, shortlisted, agreed):
     assert response.status_code == 422 and set(response.json()["details"]) >= {"percent_complete", "text"}
     assert token_client(provider).get(f"{API}/cooperations?status=bogus").status_code == 422
     assert token_client(provider).get(f"{API}/cooperations?year=20x6").status_code == 422
+    response = token_client(provider).get(f"{API}/cooperations?region=999999")
+    assert response.status_code == 422 and "region" in response.json()["details"]
     response = post(client, f"/cooperations/{agreed.pk}/pilot", {
         "accepted_on": "2026-04-01", "report": "x", "metrics": metrics()})
     assert response.status_code == 409  # not implementing yet

@@ -194,3 +194,13 @@ def test_scenario_page_links_the_cooperation_for_those_who_may_see_it(provider, 
         assert link in client_for(persona).get(url).content.decode()
     assert link not in client_for(outsider_supplier).get(url).content.decode()
     assert link not in anon_client.get(url).content.decode()
+
+
+def test_office_filters_the_list_by_city(office, provider, implementing):
+    client = client_for(office)
+    title = implementing.scenario.title
+    assert title in client.get(reverse("tracking:cooperation-list"), {"region": "510100"}).content.decode()
+    assert title not in client.get(reverse("tracking:cooperation-list"), {"region": "510700"}).content.decode()
+    # A value that is not a region is ignored, not an error page.
+    response = client.get(reverse("tracking:cooperation-list"), {"region": "<x>", "year": "abc"})
+    assert response.status_code == 200 and title in response.content.decode()
