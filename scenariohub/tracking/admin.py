@@ -22,10 +22,43 @@ class CooperationAdmin(admin.ModelAdmin):
     list_display = ("scenario", "supplier", "signed_on", "amount", "status")
     list_filter = ("status",)
     search_fields = ("scenario__title", "supplier__name", "owner__name")
-    readonly_fields = ("scenario", "application", "owner", "supplier", "status", "created_by", "terminated_at")
     inlines = [MilestoneInline]
 
+    def has_add_permission(self, request, obj=None):
+        return False
 
-admin.site.register(ProgressReport)
-admin.site.register(FollowUp)
-admin.site.register(PilotAcceptance)
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the services (audited, notified); the back room reads them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ("cooperation", "reported_on", "percent_complete", "source", "organisation")
+    list_filter = ("source",)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ("cooperation", "created_at", "risk_level", "resolved", "organisation")
+    list_filter = ("risk_level", "resolved")
+
+
+@admin.register(PilotAcceptance)
+class PilotAcceptanceAdmin(ReadOnlyAdmin):
+    list_display = ("cooperation", "accepted_on", "accepted_by")
