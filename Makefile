@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE := scenariohub.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test lint format messages bench clean fuzz
+.PHONY: install run serve test lint format messages bench clean fuzz loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: install
 	$(BIN)/scenariohub runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check scenariohub benchmarks scripts
+	$(BIN)/ruff check scenariohub benchmarks scripts loadtest deploy
 	$(BIN)/scenariohub check --fail-level WARNING
 	$(BIN)/scenariohub makemigrations --check --dry-run
 	$(BIN)/bandit -c pyproject.toml -r scenariohub --severity-level high --quiet
@@ -52,6 +52,10 @@ fuzz: install
 	SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-100} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} \
 		$(BIN)/python -m pytest -p no:randomly -q -W ignore::UserWarning \
 		scenariohub/core/tests/test_api_fuzz.py scenariohub/core/tests/test_fuzz_parsers.py
+
+# Locust against gunicorn + PostgreSQL on loopback with the demo data: 50 users for 5 minutes (not in `make test`).
+loadtest: install
+	bash loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -182,6 +182,18 @@ SCENARIOHUB_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL", ""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+    # Sessions read from Redis and written through to the database: every app server sees the same ones,
+    # and a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    # Several app servers share one database, one cache (lockout counters, rate limits) and one session store.
+    if not env_str("REDIS_URL", ""):
+        raise ImproperlyConfigured("REDIS_URL must be set in production (cache and sessions shared by every app server).")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://user:pass@host:5432/db.")
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # persistent connections survive a database restart
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
