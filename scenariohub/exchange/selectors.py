@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from scenariohub.accounts.actors import Actor
 from scenariohub.core.errors import NotFound, PermissionDenied
+from scenariohub.core.personal import mask_email, mask_phone, may_export_personal_data, sees_personal_data
 from scenariohub.exchange.columns import EXPORT_VALUES, NAME_OF, PERSONAL
 from scenariohub.exchange.models import ImportBatch
+from scenariohub.scenarios.lifecycle import PROVINCIAL_OWNER_TYPES
 from scenariohub.scenarios.selectors import ScenarioFilter, scenario_list_public, scenario_list_visible
 
 EXPORT_CHUNK = 2_000
@@ -56,16 +58,37 @@ def export_queryset(*, actor: Actor, filters: ScenarioFilter) -> QuerySet:
     return scenario_list_visible(actor=actor, filters=filters)
 
 
-def export_rows(*, actor: Actor, filters: ScenarioFilter) -> Iterator[dict]:
-    """One dict per scenario with every export column, streamed from the database in chunks."""
+def export_rows(*, actor: Actor, filters: ScenarioFilter, include_personal: bool = False) -> Iterator[dict]:
+    """One dict per scenario with every export column, streamed from the database in chunks.
+
+    Personal data: none for anonymous readers; the actor's own organisation's rows in full; other
+    organisations' phones and e-mails masked unless ``include_personal`` is asked for, which needs the
+    permission (``may_export_personal_data``: office, cities) and is audited by the caller, and even then
+    only on the rows the actor may see in full (``sees_personal_data``: its city's, or all for the office).
+    """
+    if include_personal and not may_export_personal_data(actor):  # checked now, not at the first row
+        raise PermissionDenied(_("Exporting contact details in full needs the personal-data export permission."))
+    return _export_rows(actor, filters, include_personal)
+
+
+def _export_rows(actor: Actor, filters: ScenarioFilter, include_personal: bool) -> Iterator[dict]:
     hide_personal = actor.is_anonymous
-    qs = export_queryset(actor=actor, filters=filters).values(*EXPORT_VALUES)
+    values = tuple(dict.fromkeys((*EXPORT_VALUES, "owner_id", "owner__type")))
+    qs = export_queryset(actor=actor, filters=filters).values(*values)
     for row in qs.iterator(chunk_size=EXPORT_CHUNK):
         for key, (source, name_of) in NAME_OF.items():
             row[key] = name_of(row[source])
         if hide_personal:
             for key in PERSONAL:
                 row[key] = ""
+        else:
+            region_id = None if row["owner__type"] in PROVINCIAL_OWNER_TYPES else row["region_id"]
+            full = row["owner_id"] == actor.organisation_id or (
+                include_personal and sees_personal_data(actor, owner_id=row["owner_id"], region_id=region_id)
+            )
+            if not full:
+                row["contact_phone"] = mask_phone(row["contact_phone"])
+                row["contact_email"] = mask_email(row["contact_email"])
         published = row.get("published_at")
         row["published_at"] = _local_naive(published) if published else None
         yield row

@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from scenariohub.accounts.selectors import actor_for_request
 from scenariohub.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from scenariohub.core.personal import audit_personal_export, may_export_personal_data
 from scenariohub.exchange import selectors, services
 from scenariohub.exchange.forms import ImportUploadForm
 from scenariohub.exchange.models import ImportStatus
@@ -158,10 +159,21 @@ def _filters(request) -> ScenarioFilter:
     return ScenarioFilter.from_params(request.GET, strict=False)
 
 
+def _export_rows(request, actor, fmt: str):
+    """The rows to export; with ``personal=1`` other organisations' contacts in full (permission + audit)."""
+    include_personal = request.GET.get("personal") == "1"
+    if include_personal:
+        if not may_export_personal_data(actor):
+            raise HttpForbidden(_("Exporting contact details in full needs the personal-data export permission."))
+        rows = selectors.export_queryset(actor=actor, filters=_filters(request)).count()
+        audit_personal_export(actor, what="scenarios.scenario", rows=rows, fmt=fmt, query=request.GET.urlencode())
+    return selectors.export_rows(actor=actor, filters=_filters(request), include_personal=include_personal)
+
+
 @require_GET
 def export_xlsx_view(request):
     actor = actor_for_request(request)
-    rows = selectors.export_rows(actor=actor, filters=_filters(request))
+    rows = _export_rows(request, actor, "xlsx")
     return FileResponse(
         export_xlsx(rows),
         as_attachment=True,
@@ -173,7 +185,7 @@ def export_xlsx_view(request):
 @require_GET
 def export_csv_view(request):
     actor = actor_for_request(request)
-    rows = selectors.export_rows(actor=actor, filters=_filters(request))
+    rows = _export_rows(request, actor, "csv")
     response = StreamingHttpResponse(export_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_export_filename("csv")

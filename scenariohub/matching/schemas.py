@@ -41,6 +41,13 @@ def _code_names(rows) -> list[dict]:
     return [{"code": r.pk, "name": r.name_zh} for r in rows]
 
 
+def _supplier_contact(obj, context):
+    from scenariohub.api import api_actor  # the API module imports this one
+    from scenariohub.matching.selectors import supplier_contact_for_actor
+
+    return supplier_contact_for_actor(actor=api_actor(context["request"]), profile=obj)
+
+
 class SupplierOut(Schema):
     id: int = Field(description="The supplier organisation's id (used by applications' `members`).")
     name: str
@@ -53,6 +60,7 @@ class SupplierOut(Schema):
     qualifications: str
     website: str
     contact_name: str
+    # Personal data: in full for the supplier, its city and the office; masked (138****1111) for others.
     contact_phone: str
     contact_email: str
     sectors: list[CodeName]
@@ -80,6 +88,14 @@ class SupplierOut(Schema):
     @staticmethod
     def resolve_region_name(obj) -> str | None:
         return obj.organisation.region.name_zh if obj.organisation.region_id else None
+
+    @staticmethod
+    def resolve_contact_phone(obj, context) -> str:
+        return _supplier_contact(obj, context).phone
+
+    @staticmethod
+    def resolve_contact_email(obj, context) -> str:
+        return _supplier_contact(obj, context).email
 
     @staticmethod
     def resolve_scale_name(obj) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Membership, Role, User
 from scenariohub.core.errors import NotFound, PermissionDenied
+from scenariohub.core.personal import Contact, contact_for
 from scenariohub.matching.filters import SolutionFilter, SupplierFilter
 from scenariohub.matching.models import (
     Application,
@@ -75,6 +76,12 @@ def supplier_get_public(*, organisation_id: int) -> SupplierProfile:
     if profile is None:
         raise NotFound(_("Supplier not found."))
     return profile
+
+
+def supplier_contact_for_actor(*, actor: Actor, profile: SupplierProfile) -> Contact:
+    """The supplier's contact person in full for the supplier itself, its city and the office; masked
+    for everyone else (the directory is public, the people in it are not)."""
+    return contact_for(actor, profile, owner_id=profile.organisation_id, region_id=profile.organisation.region_id)
 
 
 def supplier_profile_for_actor(*, actor: Actor) -> SupplierProfile | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Role
 from scenariohub.core.errors import NotFound, ValidationFailed
+from scenariohub.core.personal import mask_phone
 from scenariohub.plans.models import (
     YEAR_MAX,
     YEAR_MIN,
@@ -90,6 +91,8 @@ class PlanRow:
     contact_phone: str
     released: bool
     scenario_status: str
+    # The phone is personal data: in full only for those in scope (core.personal), masked otherwise.
+    contact_full: bool = False
 
     @property
     def is_provincial(self) -> bool:
@@ -178,16 +181,23 @@ def _draft_rows(plan: AnnualPlan, actor: Actor, *, public_contacts: bool) -> lis
     return rows
 
 
+def _phone(phone: str, *, shown: bool, full: bool) -> str:
+    if not shown:
+        return ""
+    return phone if full else mask_phone(phone)
+
+
 def _row_from_scenario(s: Scenario, year: int, actor: Actor, *, public_contacts: bool) -> PlanRow:
-    show_contact = public_contacts or s.status in PUBLIC_STATUSES or _in_scope(
-        actor, region_id=s.region_id, owner_id=s.owner_id, owner_type=s.owner.type)
+    full = _in_scope(actor, region_id=s.region_id, owner_id=s.owner_id, owner_type=s.owner.type)
+    show_contact = public_contacts or s.status in PUBLIC_STATUSES or full
     return PlanRow(
         position=0, scenario_id=s.pk, title=s.title, owner_id=s.owner_id, owner_name=s.owner.name,
         owner_type=s.owner.type, region_id=s.region_id, sector_id=s.sector_id, field_id=s.field_id, kind=s.kind,
         purpose=s.purpose, tech_requirements=s.tech_requirements, cooperation_mode=s.cooperation_mode,
         budget_min=s.budget_min, budget_max=s.budget_max,
-        contact_name=s.contact_name if show_contact else "", contact_phone=s.contact_phone if show_contact else "",
-        released=s.published_year == year, scenario_status=s.status,
+        contact_name=s.contact_name if show_contact else "",
+        contact_phone=_phone(s.contact_phone, shown=show_contact, full=full),
+        released=s.published_year == year, scenario_status=s.status, contact_full=show_contact and full,
     )
 
 
@@ -196,15 +206,16 @@ def _version_rows(version: PlanVersion, year: int, actor: Actor) -> list[PlanRow
     rows = []
     for it in items:
         live = it.scenario
-        show_contact = live.status in PUBLIC_STATUSES or _in_scope(
-            actor, region_id=it.region_id, owner_id=it.owner_id, owner_type=it.owner_type)
+        full = _in_scope(actor, region_id=it.region_id, owner_id=it.owner_id, owner_type=it.owner_type)
+        show_contact = live.status in PUBLIC_STATUSES or full
         rows.append(PlanRow(
             position=it.position, scenario_id=it.scenario_id, title=it.title, owner_id=it.owner_id,
             owner_name=it.owner_name, owner_type=it.owner_type, region_id=it.region_id, sector_id=it.sector_id,
             field_id=it.field_id, kind=it.kind, purpose=it.purpose, tech_requirements=it.tech_requirements,
             cooperation_mode=it.cooperation_mode, budget_min=it.budget_min, budget_max=it.budget_max,
-            contact_name=it.contact_name if show_contact else "", contact_phone=it.contact_phone if show_contact else "",
-            released=live.published_year == year, scenario_status=live.status,
+            contact_name=it.contact_name if show_contact else "",
+            contact_phone=_phone(it.contact_phone, shown=show_contact, full=full),
+            released=live.published_year == year, scenario_status=live.status, contact_full=show_contact and full,
         ))
     return rows
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scenariohub.accounts.selectors import actor_for_request
 from scenariohub.core.errors import DomainError, NotFound, PermissionDenied
+from scenariohub.core.personal import audit_personal_export
 from scenariohub.plans import exports, selectors, services
 from scenariohub.plans.forms import AddItemForm, ConfirmForm, ReasonForm
 
@@ -66,6 +67,12 @@ def plan_export(request, year, fmt):
     view = _view(request, year)
     if view.plan is None:
         raise Http404
+    personal_rows = sum(1 for row in view.rows if row.contact_full)
+    if personal_rows:  # phones in full: an export of personal data, on the record
+        audit_personal_export(
+            actor_for_request(request), what="plans.annualplan", rows=personal_rows, fmt=fmt,
+            query=f"year={view.year}&version={view.version.number if view.version else 'draft'}",
+        )
     if fmt == "xlsx":
         body = exports.plan_xlsx(view)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -153,6 +153,13 @@ def _actor(context) -> Actor:
     return api_actor(context["request"])
 
 
+def _contact(obj: Scenario, context):
+    """Phone and e-mail in full for the owner, its reviewing city and the office; masked for others."""
+    from scenariohub.scenarios.selectors import scenario_contact_for_actor
+
+    return scenario_contact_for_actor(actor=_actor(context), scenario=obj)
+
+
 def shows_review_details(actor: Actor, scenario: Scenario) -> bool:
     """Reasons and reviewers' names in a timeline are for the people in the review, not for the public:
     the owner organisation, the office and the city that reviews the scenario."""
@@ -312,6 +319,7 @@ class ScenarioActionOut(Schema):
 
 class ScenarioDetailOut(ScenarioItemOut):
     contact_name: str
+    # Personal data: in full for the owner, its reviewing city and the office; masked (138****1111) for others.
     contact_phone: str
     contact_email: str
     submitted_at: dt.datetime | None
@@ -321,6 +329,14 @@ class ScenarioDetailOut(ScenarioItemOut):
     actions: list[ScenarioActionOut] = Field(
         description="The steps you may take now (for buttons; the server re-checks)."
     )
+
+    @staticmethod
+    def resolve_contact_phone(obj: Scenario, context) -> str:
+        return _contact(obj, context).phone
+
+    @staticmethod
+    def resolve_contact_email(obj: Scenario, context) -> str:
+        return _contact(obj, context).email
 
     @staticmethod
     def resolve_attachments(obj: Scenario) -> list:

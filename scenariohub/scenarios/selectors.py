@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Role
 from scenariohub.core.errors import NotFound, PermissionDenied, ValidationFailed
+from scenariohub.core.personal import Contact, contact_for
 from scenariohub.reference import selectors as ref
 from scenariohub.reference.models import ScenarioKind
 from scenariohub.scenarios.lifecycle import PROVINCIAL_OWNER_TYPES
@@ -283,6 +284,13 @@ def timeline_details_visible(*, actor: Actor, scenario: Scenario) -> bool:
         and actor.region_id == scenario.region_id
         and scenario.owner.type not in PROVINCIAL_OWNER_TYPES
     )
+
+
+def scenario_contact_for_actor(*, actor: Actor, scenario: Scenario) -> Contact:
+    """The scenario's contact person as this actor may see it: in full for the owner, the office and the
+    city that reviews it (a provincial department's scenario has no reviewing city); masked for others."""
+    region_id = None if scenario.owner.type in PROVINCIAL_OWNER_TYPES else scenario.region_id
+    return contact_for(actor, scenario, owner_id=scenario.owner_id, region_id=region_id)
 
 
 def scenario_attachment_get_for_actor(*, actor: Actor, scenario_id: int, attachment_id: int):

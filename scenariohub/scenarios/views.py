@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scenariohub.accounts.models import Role
 from scenariohub.accounts.selectors import actor_for_request
 from scenariohub.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from scenariohub.core.personal import may_export_personal_data
 from scenariohub.core.uploads import ATTACHMENT_KINDS
 from scenariohub.reference import selectors as ref
 from scenariohub.scenarios import services
@@ -39,6 +40,7 @@ from scenariohub.scenarios.models import Scenario, Status
 from scenariohub.scenarios.schemas import shows_review_details
 from scenariohub.scenarios.selectors import (
     ScenarioFilter,
+    scenario_contact_for_actor,
     scenario_count_owned_by_status,
     scenario_get_for_actor,
     scenario_list_owned,
@@ -118,6 +120,8 @@ def catalogue(request):
         "filters": filters,
         "query": urlencode(params),  # pagination links keep the filters
         "filtered": any(name != "sort" for name in params),
+        # Office and cities may download the list with contacts in full (audited); others get them masked.
+        "personal_export": may_export_personal_data(actor_for_request(request)),
     }
     # An HTMX filter change swaps only the results; a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -149,6 +153,7 @@ def detail(request, pk: int):
         "transitions": vh.button_transitions(actor, scenario),
         # Reasons and reviewers' names are for the people in the review, as in the API's timeline.
         "review_details": shows_review_details(actor, scenario),
+        "contact": scenario_contact_for_actor(actor=actor, scenario=scenario),
         "can_edit": scenario.status == Status.DRAFT and scenario.owner_id == actor.organisation_id,
     }
     return render(request, "scenarios/scenario_detail.html", context)

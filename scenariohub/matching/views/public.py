@@ -37,6 +37,7 @@ def supplier_detail(request, pk: int):
     solutions = selectors.solution_list_public(filters=selectors.SolutionFilter(supplier=pk))
     return render(request, "matching/supplier_detail.html", {
         "profile": profile, "org": profile.organisation, "solutions": solutions,
+        "contact": selectors.supplier_contact_for_actor(actor=actor, profile=profile),
         "can_verify": actor.is_office, "is_own": actor.organisation_id == pk,
     })
 
