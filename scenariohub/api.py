@@ -272,11 +272,13 @@ def _server_error(request, exc):
 def _register_routers() -> None:
     # Each app exposes `router` in its api.py; adding an app here is the only wiring needed.
     from scenariohub.ai.api import router as ai_router
+    from scenariohub.cases.api import router as cases_router
     from scenariohub.dashboard.api import router as dashboard_router
     from scenariohub.events.api import router as events_router
     from scenariohub.exchange.api import router as exchange_router
     from scenariohub.matching.api import router as matching_router
     from scenariohub.plans.api import router as plans_router
+    from scenariohub.promotion.api import router as promotion_router
     from scenariohub.publicity.api import router as publicity_router
     from scenariohub.scenarios.api import router as scenarios_router
     from scenariohub.support.api import router as support_router
@@ -294,6 +296,8 @@ def _register_routers() -> None:
     api.add_router("/", zones_router)
     api.add_router("/", support_router)
     api.add_router("/", publicity_router)
+    api.add_router("/", cases_router)
+    api.add_router("/", promotion_router)
 
 
 _register_routers()
