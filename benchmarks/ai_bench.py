@@ -222,6 +222,27 @@ def main() -> None:
             [t for _, t in scenarios[: min(100, args.queries)]],
         )
     )
+    if scen_index.dense_available:
+        # A supplier's recommendations ask the scenario index with each of its solutions (up to 10, their
+        # stored vectors) plus its profile: the platform's path is one `search_many`; the loop of single
+        # searches it replaced is timed beside it.
+        suppliers = []
+        for i in range(min(50, args.queries)):
+            picks = [(i * 11 + j) % args.solutions for j in range(11)]
+            suppliers.append(
+                ([solutions[p][1] for p in picks], np.vstack([sol_index.vector_of(p) for p in picks]))
+            )
+        searches[f"recommend_for_supplier_11_queries_{args.scenarios}"] = percentiles(
+            timed(lambda sq: scen_index.search_many(sq[0], 50, query_vectors=sq[1]), suppliers)
+        )
+        searches[f"recommend_for_supplier_11_single_searches_{args.scenarios}"] = percentiles(
+            timed(
+                lambda sq: [
+                    scen_index.search(t, 50, query_vector=v) for t, v in zip(sq[0], sq[1], strict=True)
+                ],
+                suppliers,
+            )
+        )
     out["search"] = searches
 
     classifier = Classifier(analyzer=engine.analyzer, embedder=engine.embedder)

@@ -210,17 +210,69 @@ class Index:
             elif mode == "dense":
                 ranked = self._dense_ranking(query_vector, k, alive)
             else:
-                depth = max(FUSION_DEPTH, k)
-                floor = LEXICAL_FLOOR if lexical_floor is None else max(LEXICAL_FLOOR, lexical_floor)
-                lexical = self._lexical_ranking(tokens, depth, alive)
-                if lexical:
-                    lexical = [(row, score) for row, score in lexical if score >= floor * lexical[0][1]]
-                dense = self._dense_ranking(query_vector, dense_depth or depth, alive)
-                if dense and dense_floor and dense[0][1] > 0:
-                    dense = [(row, score) for row, score in dense if score >= dense_floor * dense[0][1]]
-                fused = rrf([[row for row, _ in lexical], [row for row, _ in dense]])
-                ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+                assert self._dense is not None
+                ranked = self._hybrid_ranking(
+                    tokens,
+                    self._dense.scores(query_vector),
+                    k,
+                    alive,
+                    dense_depth=dense_depth,
+                    lexical_floor=lexical_floor,
+                    dense_floor=dense_floor,
+                )
             return [(self._id_of[row], score) for row, score in ranked]
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 10, *, query_vectors: np.ndarray | None = None
+    ) -> list[list[tuple[Hashable, float]]]:
+        """Hybrid search for several queries at once, one result list per query (as `search` would give).
+
+        A dense search is bound by reading the whole vector matrix, so the queries' cosines come from one
+        matrix product: m queries cost little more than one (a supplier's recommendations ask with every
+        solution it has). `query_vectors` (m x dim) are used when given, else the queries are embedded in
+        one batch. Without an embedder each query is answered lexically.
+        """
+        queries = list(queries)
+        if not queries:
+            return []
+        if not self._row_of or k <= 0:
+            return [[] for _ in queries]
+        if self._dense is None or (query_vectors is None and self.embedder is None):
+            return [self.search(query, k, mode="lexical") for query in queries]
+        token_lists = [self.analyzer.tokens(query) for query in queries]
+        if query_vectors is None:
+            query_vectors = self.embedder.embed_queries(queries)
+        with self._lock:
+            alive = self._alive()
+            dense_scores = self._dense.scores_many(query_vectors)
+            return [
+                [(self._id_of[row], score) for row, score in self._hybrid_ranking(tokens, scores, k, alive)]
+                for tokens, scores in zip(token_lists, dense_scores, strict=True)
+            ]
+
+    def _hybrid_ranking(
+        self,
+        tokens: Sequence[str],
+        dense_scores: np.ndarray,
+        k: int,
+        alive: np.ndarray,
+        *,
+        dense_depth: int | None = None,
+        lexical_floor: float | None = None,
+        dense_floor: float | None = None,
+    ) -> list[tuple[int, float]]:
+        """RRF of the lexical ranking (above its floor) and the dense ranking of `dense_scores`."""
+        depth = max(FUSION_DEPTH, k)
+        floor = LEXICAL_FLOOR if lexical_floor is None else max(LEXICAL_FLOOR, lexical_floor)
+        lexical = self._lexical_ranking(tokens, depth, alive)
+        if lexical:
+            lexical = [(row, score) for row, score in lexical if score >= floor * lexical[0][1]]
+        rows = top_k(dense_scores, dense_depth or depth, valid=alive)
+        dense = [(int(r), float(dense_scores[r])) for r in rows]
+        if dense and dense_floor and dense[0][1] > 0:
+            dense = [(row, score) for row, score in dense if score >= dense_floor * dense[0][1]]
+        fused = rrf([[row for row, _ in lexical], [row for row, _ in dense]])
+        return sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
 
     def ids(self) -> list[Hashable]:
         """Every document id in the index (any order)."""

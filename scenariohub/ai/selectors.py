@@ -308,6 +308,20 @@ def _query_vector(index: Index | None, text: str, stored: np.ndarray | None) -> 
     return stored if stored is not None else index.embedder.embed_queries([text])[0]
 
 
+def _query_vectors(
+    index: Index | None, texts: list[str], stored: list[np.ndarray | None]
+) -> list[np.ndarray | None]:
+    """`_query_vector` for several texts, embedding the ones without a stored vector in one batch."""
+    if index is None or not index.dense_available or index.embedder is None:
+        return [None] * len(texts)
+    missing = [i for i, vector in enumerate(stored) if vector is None]
+    vectors = list(stored)
+    if missing:
+        for i, vector in zip(missing, index.embedder.embed_queries([texts[i] for i in missing]), strict=True):
+            vectors[i] = vector
+    return vectors
+
+
 def _stored_vector(kind: str, object_id: int) -> np.ndarray | None:
     index = live.live_index(kind)
     if index is not None and index.dense_available and object_id in index:
@@ -326,6 +340,23 @@ def _text_similarities(index: Index | None, text: str, vector: np.ndarray | None
     hits = index.search(text, k, mode="lexical")
     best = hits[0][1] if hits else 0.0
     return {doc_id: (score / best if best > 0 else 0.0) for doc_id, score in hits}
+
+
+def _text_similarities_many(
+    index: Index | None, texts: list[str], vectors: list[np.ndarray | None], k: int
+) -> list[dict[int, float]]:
+    """`_text_similarities` for several texts; with vectors, one pass over the dense matrix for all."""
+    if index is None or not texts:
+        return [{} for _ in texts]
+    if any(vector is None for vector in vectors):
+        return [
+            _text_similarities(index, text, vector, k) for text, vector in zip(texts, vectors, strict=True)
+        ]
+    hits = index.search_many(texts, k, query_vectors=np.vstack(vectors))
+    return [
+        {doc_id: max(0.0, index.similarity(doc_id, vector)) for doc_id, _ in found}
+        for found, vector in zip(hits, vectors, strict=True)
+    ]
 
 
 def _shared_terms_reason(query_text: str, doc_text: str) -> list[str]:
@@ -526,11 +557,10 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
         return []
     index = live.live_index(services.SCENARIO)
     best: dict[int, tuple[float, int]] = {}  # scenario id -> (similarity, query number)
-    vectors: list[np.ndarray | None] = []
-    for number, (_title, text, stored, _plain) in enumerate(queries):
-        vector = _query_vector(index, text, stored)
-        vectors.append(vector)
-        for doc_id, sim in _text_similarities(index, text, vector, RECOMMENDATION_CANDIDATES).items():
+    texts = [text for _title, text, _stored, _plain in queries]
+    vectors = _query_vectors(index, texts, [stored for _t, _x, stored, _p in queries])
+    for number, sims in enumerate(_text_similarities_many(index, texts, vectors, RECOMMENDATION_CANDIDATES)):
+        for doc_id, sim in sims.items():
             if sim > best.get(doc_id, (-1.0, 0))[0]:
                 best[doc_id] = (sim, number)
     today = timezone.localdate()
@@ -585,12 +615,19 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
 
 
 def may_see_scenario_recommendations(actor: Actor, scenario) -> bool:
-    """The owner organisation, the provincial office and the city lead department of the scenario's region."""
+    """The owner organisation, the provincial office and the city lead department of the scenario's region
+    (for the scenarios that city reviews: not those of provincial departments or the office)."""
+    from scenariohub.scenarios.lifecycle import PROVINCIAL_OWNER_TYPES
+
     if actor.is_anonymous:
         return False
     if actor.organisation_id == scenario.owner_id or actor.role == Role.OFFICE:
         return True
-    return actor.role == Role.CITY and actor.region_id == scenario.region_id
+    return (
+        actor.role == Role.CITY
+        and actor.region_id == scenario.region_id
+        and scenario.owner.type not in PROVINCIAL_OWNER_TYPES
+    )
 
 
 def scenario_recommendations_for_actor(

@@ -34,6 +34,16 @@ def test_search_scores_are_ordered_and_k_is_respected(corpus_index):
     assert corpus_index.search("养老", 0) == []
 
 
+def test_search_many_answers_each_query_as_search_does(corpus_index):
+    queries = ["光伏", "跌倒 监测", "钢材外观质量检测", "城市热线工单分类"]
+    vectors = corpus_index.embedder.embed_queries(queries)
+    batched = corpus_index.search_many(queries, 5, query_vectors=vectors)
+    assert batched == [corpus_index.search(q, 5, query_vector=v) for q, v in zip(queries, vectors, strict=True)]
+    # Embedded by the index itself when no vectors are given; empty input, empty output.
+    assert ids(corpus_index.search_many(["光伏"], 3)[0]) == ids(corpus_index.search("光伏", 3))
+    assert corpus_index.search_many([], 3) == []
+
+
 def test_unknown_mode_is_refused(corpus_index):
     with pytest.raises(ValueError):
         corpus_index.search("光伏", 3, mode="fuzzy")
