@@ -224,9 +224,19 @@ SCENARIOHUB_PAGE_SIZE = 20
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "scenariohub.core.audit.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "scenariohub.core.audit.RequestIdLogFilter"},
+        # No passwords, tokens or keys in any log line (scenariohub.core.logs).
+        "redact_secrets": {"()": "scenariohub.core.logs.RedactSecretsFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

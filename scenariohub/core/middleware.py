@@ -13,6 +13,10 @@ class SecurityHeadersMiddleware:
         "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
         "object-src 'none'"
     )
+    # No page needs a camera, a microphone, the location, payment or USB; nor may an embedded origin.
+    PERMISSIONS = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
+    )
     # The API docs page (Swagger UI) ships its own inline bootstrap; it gets a relaxed policy of its own.
     DOCS_PREFIX = "/api/v1/docs"
 
@@ -23,10 +27,12 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(self.DOCS_PREFIX):
             response.headers.setdefault("Content-Security-Policy", self.POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if not settings.DEBUG:
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Also set by SecurityMiddleware (SECURE_CONTENT_TYPE_NOSNIFF, SECURE_REFERRER_POLICY); repeated here
+        # so that a settings change cannot silently drop them. HSTS: SecurityMiddleware, production only.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
 
