@@ -86,12 +86,19 @@ def mac(alg: str, payload: bytes, *, key: bytes | None = None) -> str:
 # ------------------------------------------------------------------------------------ canonical form
 
 
+def storable_text(value: str) -> str:
+    """PostgreSQL refuses NUL in text and jsonb: a request for /api/v1/x%00 is recorded as "x\\x00"."""
+    return value.replace("\x00", "\\x00") if "\x00" in value else value
+
+
 def _normalise(value):
     """JSON as both databases give it back: PostgreSQL's jsonb turns 1e16 into 10000000000000000."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str):
+        return storable_text(value)
     if isinstance(value, dict):
-        return {str(k): _normalise(v) for k, v in value.items()}
+        return {storable_text(str(k)): _normalise(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_normalise(v) for v in value]
     return value

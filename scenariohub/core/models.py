@@ -81,8 +81,10 @@ def _prepare(row) -> None:
         row.ip_address = ctx.ip_address or row.ip_address
     row.ip_address = audit.normalise_ip(row.ip_address)
     row.data = audit.storable_data(row.data)
-    row.object_id = str(row.object_id or "")[:200]
-    row.path = (row.path or "")[:500]
+    row.action = audit.storable_text(row.action)[:64]
+    row.object_type = audit.storable_text(row.object_type or "")[:100]
+    row.object_id = audit.storable_text(str(row.object_id or ""))[:200]
+    row.path = audit.storable_text(row.path or "")[:500]
 
 
 class AuditLog(models.Model):

@@ -249,3 +249,11 @@ def test_one_insert_per_request_record(provider):
         client.post(reverse("scenarios:edit", args=[scenario.pk]), {})
     inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "core_auditlog"')]
     assert len(inserts) == 1
+
+
+def test_a_nul_in_the_path_is_recorded_as_text(provider):
+    """PostgreSQL refuses NUL in text: the record must still be written (escaped), not fail the request."""
+    response = token_client(provider).post(f"{API}/scenarios/%00", "{}", content_type="application/json")
+    assert response.status_code < 500
+    record = only_request_record(response)
+    assert record.path == "/api/v1/scenarios/\\x00"
