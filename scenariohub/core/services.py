@@ -27,6 +27,15 @@ def _auditor_guard(actor: Any, organisation: Any, action: str) -> None:
         )
 
 
+def default_outcome(action: str) -> str:
+    name = action.rsplit(".", 1)[-1]
+    if name.endswith("_failed"):
+        return Outcome.FAILURE
+    if name.endswith(("_refused", "_denied")) or name in ("lockout", "locked"):
+        return Outcome.DENIED
+    return Outcome.SUCCESS
+
+
 def audit_record(
     *,
     actor: Any,
@@ -37,13 +46,14 @@ def audit_record(
     object_id: str | int = "",
     data: dict | None = None,
     ip_address: str | None = None,
-    outcome: str = Outcome.SUCCESS,
+    outcome: str | None = None,
 ) -> AuditLog:
     """Insert one audit row, sealed into the hash chain. Call inside the transaction of the change it records.
 
-    Inside a request the row gets the request's id, and its IP when none is given (the middleware's
-    context); `outcome` is `success` unless the caller records a failure (a wrong password, a lockout).
+    Inside a request the row gets the request's id and client IP (the middleware's context). `outcome`, when not given, follows the action's name (`default_outcome`): `*_failed` is a
+    failure, `*_refused`/`*_denied` and `*.lockout` a denial, anything else a success.
     """
+    outcome = outcome or default_outcome(action)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk

@@ -187,6 +187,22 @@ def test_outcome_and_request_fields_are_part_of_the_seal():
     assert verify()[0] == 1
 
 
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("auth.login_failed", Outcome.FAILURE),
+        ("auth.2fa_failed", Outcome.FAILURE),
+        ("auth.login_refused", Outcome.DENIED),
+        ("auth.lockout", Outcome.DENIED),
+        ("auth.login", Outcome.SUCCESS),
+        ("scenario.approve", Outcome.SUCCESS),
+    ],
+)
+def test_the_outcome_follows_the_action_unless_given(action, expected):
+    assert write(1, action=action)[0].outcome == expected
+    assert write(1, action=action, outcome=Outcome.ERROR)[0].outcome == Outcome.ERROR
+
+
 def test_time_is_shown_with_its_offset():
     with audit.recorded_at(dt.datetime(2026, 3, 1, 1, 2, 3, tzinfo=dt.UTC)):
         row = write(1)[0]
