@@ -23,6 +23,9 @@ def _test_settings(settings, tmp_path):
     # Background work runs at commit in the test's own thread: a worker thread would outlive the test
     # and touch a database the test runner has already closed.
     settings.SCENARIOHUB_TASKS = "inline"
+    # Every test client comes from 127.0.0.1 within the same minute: rate limits are tested on their own
+    # (core/tests/test_ratelimit.py), not left to trip unrelated tests.
+    settings.SCENARIOHUB_RATE_LIMITS_ENABLED = False
 
 
 @pytest.hookimpl(hookwrapper=True)

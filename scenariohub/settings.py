@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "scenariohub.core.middleware.AuditMiddleware",
+    "scenariohub.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,6 +179,16 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 SCENARIOHUB_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+# Rate limits (scenariohub.core.ratelimit): N/period per client (account, token, else IP); cache-based, so
+# production's Redis makes them hold across app servers. Login counts per IP and per account name typed.
+SCENARIOHUB_RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+SCENARIOHUB_RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "20/m"),
+    "login_account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "30/h"),
+    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
+    "export": env_str("RATE_LIMIT_EXPORT", "30/10m"),
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL", ""):

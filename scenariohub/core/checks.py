@@ -17,3 +17,20 @@ def check_sm4_available(app_configs=None, **kwargs):
             id="scenariohub.E001",
         )
     ]
+
+
+@checks.register()
+def check_rate_limits(app_configs=None, **kwargs):
+    """Every rate limit setting parses (a typo must stop start-up, not the first login)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from scenariohub.core.ratelimit import Rate
+
+    errors = []
+    for scope in ("login", "login_account", "search", "export"):
+        try:
+            Rate.parse(settings.SCENARIOHUB_RATE_LIMITS[scope])
+        except (ImproperlyConfigured, KeyError) as exc:
+            errors.append(checks.Error(f"Rate limit {scope!r}: {exc}", id="scenariohub.E002"))
+    return errors
