@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 
 from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import ValidationFailed
+from scenariohub.reference import selectors as ref
 from scenariohub.support import selectors, services
 from scenariohub.support.models import ApplicationStatus, SupportApplication
 from scenariohub.support.rules import RULES, Measure
@@ -120,6 +121,7 @@ def support_application_list(request, params: Query[SupportApplicationListParams
         for name, value, allowed in (
             ("measure", params.measure, Measure.values),
             ("status", params.status, ApplicationStatus.values),
+            ("region", params.region, ref.region_names()),
         )
         if value is not None and value not in allowed
     ]

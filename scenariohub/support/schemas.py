@@ -50,8 +50,8 @@ class SupportDepartmentIn(Schema):
 class SupportApplicationListParams(Schema):
     measure: str | None = Field(None, json_schema_extra={"enum": list(Measure.values)})
     status: str | None = Field(None, json_schema_extra={"enum": list(ApplicationStatus.values)})
-    year: StrictInt | None = Field(None, ge=2000, le=2100)
-    region: str | None = Field(None, max_length=6)
+    year: int | None = Field(None, ge=2000, le=2100, description="Year of submission.")
+    region: str | None = Field(None, max_length=6, description="Region code of the scenario, e.g. `510100`.")
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 

@@ -424,6 +424,18 @@ def test_api_apply_decide_and_errors(
         client, "get", "/api/v1/support/applications?measure=innovation_voucher", api_token(keji)
     ).json()
     assert [x["id"] for x in listed["items"]] == [a["id"]]
+    year, region = SupportApplication.objects.get().year, coop.scenario.region_id
+    listed = api(
+        client, "get", f"/api/v1/support/applications?year={year}&region={region}", api_token(keji)
+    ).json()
+    assert [x["id"] for x in listed["items"]] == [a["id"]]
+    assert (
+        api(client, "get", f"/api/v1/support/applications?year={year - 1}", api_token(keji)).json()["count"]
+        == 0
+    )
+    assert (
+        api(client, "get", "/api/v1/support/applications?region=999999", api_token(keji)).status_code == 422
+    )
     decision = {"outcome": "granted", "amount_granted": "15"}
     assert (
         api(client, "post", f"/api/v1/support/applications/{a['id']}/decision", token, decision).status_code
