@@ -327,3 +327,31 @@ def test_concurrent_appends_both_chain():
     assert len(rows) == 7
     assert len({r.prev_hash for r in rows}) == 7  # no two records share a predecessor
     assert verify()[0] == 0
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    import os
+    import subprocess
+    import sys
+
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SCENARIOHUB_", "SECRET_KEY", "DEBUG", "AUDIT_"))
+    }
+    env = {**base, "SCENARIOHUB_ENV": "production", "SECRET_KEY": "p" * 60, "DEBUG": "0"}
+    env["SCENARIOHUB_DATA_KEY"] = "d" * 40
+
+    def start(**extra):
+        return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+            [sys.executable, "-c", "import scenariohub.settings"],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert "AUDIT_HMAC_KEY must be set" in start().stderr
+    assert "AUDIT_HMAC_KEY must be set" in start(AUDIT_HMAC_KEY="short").stderr
+    assert "AUDIT_HMAC_KEY" not in start(AUDIT_HMAC_KEY="k" * 40).stderr
