@@ -94,8 +94,15 @@ def as_actor(membership) -> Actor:
 
 
 def client_for(membership) -> Client:
+    """A client logged in as the membership's user; for the office (second factor required) the session
+    is also marked verified, as after the two-factor step."""
+    from scenariohub.authn.signals import TWO_FACTOR
+    from scenariohub.authn.tests.helpers import mark_verified
+
     client = Client()
     client.force_login(membership.user)
+    if client.session.get(TWO_FACTOR):
+        mark_verified(client, membership.user)
     return client
 
 

@@ -70,9 +70,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "scenariohub.core",
     "scenariohub.reference",
     "scenariohub.accounts",
+    "scenariohub.authn",
     "scenariohub.scenarios",
     "scenariohub.ai",
     "scenariohub.events",
@@ -101,6 +105,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Session timeouts, the second factor, expired passwords (after messages, htmx and OTP).
+    "scenariohub.authn.middleware.AuthPolicyMiddleware",
     "scenariohub.core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -145,12 +152,34 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "scenarios:workspace"
 LOGOUT_REDIRECT_URL = "home"
 
+# Authentication (GB/T 22239 §8.1.4.1; scenariohub/authn). Lockout and the hourly cap live in the backend.
+AUTHENTICATION_BACKENDS = ["scenariohub.authn.backends.LockoutBackend"]
+# argon2 first; the others still verify older hashes, which are upgraded to argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "scenariohub.authn.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "scenariohub.authn.validators.PasswordChangeRecorder"},
 ]
+# Staff passwords (office, city, department, auditor, admin site) expire after this many days; 0: never.
+SCENARIOHUB_PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+# After 5 consecutive wrong passwords an account waits this long (or is unlocked by the office).
+SCENARIOHUB_LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+SCENARIOHUB_SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SCENARIOHUB_SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+if SCENARIOHUB_LOGIN_LOCKOUT_MINUTES < 1 or SCENARIOHUB_SESSION_IDLE_MINUTES < 1 or SCENARIOHUB_SESSION_ABSOLUTE_HOURS < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOGIN_LOCKOUT_MINUTES, SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS must be at least 1.")
+OTP_TOTP_ISSUER = "场景通 ScenarioHub"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -207,6 +236,8 @@ if PRODUCTION:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # persistent connections survive a database restart
 
 SESSION_COOKIE_HTTPONLY = True
+# The cookie lasts no longer than the absolute limit; the middleware ends idle sessions earlier.
+SESSION_COOKIE_AGE = SCENARIOHUB_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("scenariohub.core.urls")),
     path("api/v1/", api.urls),
+    path("accounts/", include("scenariohub.authn.urls")),
     path("accounts/", include("scenariohub.accounts.urls")),
     path("events/", include("scenariohub.events.urls")),
     path("plans/", include("scenariohub.plans.urls")),

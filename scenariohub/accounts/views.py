@@ -1,7 +1,7 @@
 """Sign-in, sign-out, password change, choosing the acting membership, and API tokens.
 
-Sign-in and password pages are Django's own views with our templates; the token page calls the
-services in accounts/services.py.
+Sign-in and password pages are scenariohub.authn's (Django's views with its rules); the token page
+calls the services in accounts/services.py.
 """
 
 from django.contrib import messages
@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,14 +19,12 @@ from scenariohub.accounts import services
 from scenariohub.accounts.forms import MembershipSwitchForm, TokenCreateForm
 from scenariohub.accounts.models import ApiToken
 from scenariohub.accounts.selectors import SESSION_MEMBERSHIP_KEY, actor_for_request, membership_list_for_user
+from scenariohub.authn import views as authn_views
 from scenariohub.core.errors import NotFound, PermissionDenied, ValidationFailed
 
-login = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
-# Django's LogoutView accepts POST only, so a link or an image tag cannot sign anyone out.
-logout = auth_views.LogoutView.as_view()
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change_form.html", success_url=reverse_lazy("accounts:password-change-done")
-)
+# Login, logout and password change carry the authentication rules (lockout, second factor, expiry,
+# audit): they are scenariohub.authn's views, served under these names.
+login, logout, password_change = authn_views.login, authn_views.logout, authn_views.password_change
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
 
 
