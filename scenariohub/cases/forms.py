@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scenariohub.reference import selectors as ref
 
@@ -32,7 +33,11 @@ class CaseWriteupForm(forms.Form):
         label=_("Background"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
     solution = forms.CharField(label=_("Solution"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
-    results = forms.CharField(label=_("Results"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    results = forms.CharField(
+        label=pgettext_lazy("benchmark case", "Results"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     figures = forms.CharField(
         label=_("Key figures"),
         required=False,
@@ -62,7 +67,9 @@ class PhotoForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("designate", _("Designate")), ("decline", _("Decline"))])
+    decision = forms.ChoiceField(
+        choices=[("designate", _("Designate")), ("decline", pgettext_lazy("benchmark case", "Decline"))]
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

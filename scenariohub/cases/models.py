@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_PHOTOS = 8
 MAX_FIGURES = 8
@@ -60,7 +61,7 @@ class BenchmarkQuota(models.Model):
 class CaseStatus(models.TextChoices):
     NOMINATED = "nominated", _("Nominated")
     DESIGNATED = "designated", _("Designated")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("benchmark case", "Declined")
 
 
 # Nominations that use up the city's quota for the year: a declined one frees its place.

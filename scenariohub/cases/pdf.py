@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -127,7 +128,7 @@ def case_pdf(case: BenchmarkCase, *, url: str = "") -> bytes:
     for heading, body in (
         (_("Background"), case.background),
         (_("Solution"), case.solution),
-        (_("Results"), case.results),
+        (pgettext("benchmark case", "Results"), case.results),
     ):
         story += [Paragraph(_text(heading), styles["h2"]), Paragraph(_text(body), styles["body"])]
     figures = list(case.figures.all())

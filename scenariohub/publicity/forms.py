@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scenariohub.reference import selectors as ref
 
@@ -7,7 +8,7 @@ from scenariohub.reference import selectors as ref
 class NewsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("news", "Summary"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One or two sentences, shown in lists and link previews."),
