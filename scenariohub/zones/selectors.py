@@ -141,13 +141,11 @@ def zone_ranking(*, zone_year: ZoneYear) -> Ranking:
         else []
     )
     if zone_year.is_decided:
-        rows = [
-            _score_from_row(r) for r in ZoneScore.objects.filter(zone_year=zone_year).select_related("region")
-        ]
-        weights = (
-            rows and ZoneScore.objects.filter(zone_year=zone_year).values_list("weights", flat=True).first()
-        )
-        return Ranking(zone_year, dict(weights or zone_year.weights), rows, selections, frozen=True)
+        snapshot = list(ZoneScore.objects.filter(zone_year=zone_year).select_related("region"))
+        # The weights of the decision are stored with each row: the year's columns could only differ if
+        # someone changed them outside the services, and the snapshot must not follow that either.
+        weights = dict(snapshot[0].weights) if snapshot else zone_year.weights
+        return Ranking(zone_year, weights, [_score_from_row(r) for r in snapshot], selections, frozen=True)
     return Ranking(
         zone_year, zone_year.weights, zone_live_scores(zone_year=zone_year), selections, frozen=False
     )

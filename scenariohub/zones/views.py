@@ -1,10 +1,12 @@
 """Demonstration-zone pages: the years, a year's ranking with its breakdown, and the office's weights,
 inputs, selections and decision. Views parse input, call a service or selector, and render or redirect."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from scenariohub.accounts.selectors import actor_for_request
 from scenariohub.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from scenariohub.reference import selectors as ref
 from scenariohub.zones import criteria as c
-from scenariohub.zones import selectors, services
+from scenariohub.zones import exports, selectors, services
 from scenariohub.zones.forms import (
     DecideForm,
     InputsForm,
@@ -90,6 +92,21 @@ def ranking(request, year):
             "can_work": selectors.can_see_working(actor),
         },
     )
+
+
+@require_GET
+def ranking_export(request, year):
+    """The same ranking as the page (and the same visibility), as the office's official .xlsx table."""
+    result = selectors.zone_ranking(zone_year=_year(request, year))
+    response = HttpResponse(
+        exports.ranking_xlsx(result),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = exports.export_filename(result)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"zones-{year}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
 
 
 @login_required

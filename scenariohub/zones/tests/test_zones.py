@@ -496,3 +496,34 @@ def test_the_ranking_costs_the_same_queries_whatever_the_data(
     services.zone_select(actor=as_actor(office), year=YEAR, region=CD, level="provincial", reason="领先")
     with django_assert_num_queries(len(empty)):
         assert api_client.get(url).status_code == 200
+
+
+def test_ranking_xlsx(province, office, chengdu_city, anon_client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    services.zone_weights_set(actor=as_actor(office), year=YEAR, weights=WEIGHTS)
+    enter(
+        office,
+        (CD, "policy_documents", "2"),
+        (CD, "media_items", "1"),
+        (MY, "policy_documents", "1"),
+        (MY, "procurement_outside", "100"),
+    )
+    url = reverse("zones:ranking-export", args=[YEAR])
+    assert anon_client.get(url).status_code == 404  # the open year is not public, in any format
+    response = client_for(chengdu_city).get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    ws = load_workbook(BytesIO(response.content)).active
+    assert "工作稿" in ws["A1"].value
+    headers = [c.value for c in ws[2]]
+    assert headers[:3] == ["名次", "地区", "总分"] and "产品采购数量（权重25%） · 折算分" in headers
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert rows[0][:3] == (1, "成都市", 91.67)
+    assert rows[0][3:6] == (3.0, 100.0, 30.0)  # policy: raw, scaled, weighted
+    assert rows[1][:3] == (2, "绵阳市", 45.0)
+    assert rows[2][0] == "并列第3" and rows[2][-2] == "出台政策文件数、平台外采购金额（万元）、媒体宣传报道数"
+    assert len(rows) == 21
