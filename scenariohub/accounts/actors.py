@@ -38,5 +38,15 @@ class Actor:
     def is_office(self) -> bool:
         return self.role == Role.OFFICE
 
+    @property
+    def is_read_only(self) -> bool:
+        """An auditor reads the audit trail and changes nothing (GB/T 22239 separation of duties)."""
+        return self.role == Role.AUDITOR
+
+    def acts_for(self, organisation_id: int | None) -> bool:
+        """May this actor change what belongs to the organisation? Its members may, except the auditor:
+        an auditor's membership of the office lets it read what the office reads, never act as the office."""
+        return organisation_id is not None and self.organisation_id == organisation_id and not self.is_read_only
+
 
 ANONYMOUS = Actor(user=None, membership=None)

@@ -267,7 +267,7 @@ def scenario_get_for_actor(*, actor: Actor, pk: int, write: bool = False) -> Sce
         scenario = _with_names(Scenario.objects.filter(visible_q(actor))).get(pk=pk)
     except (Scenario.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(_("Scenario not found.")) from None
-    if write and scenario.owner_id != actor.organisation_id:
+    if write and not actor.acts_for(scenario.owner_id):
         raise PermissionDenied(_("Only the owner organisation may change this scenario."))
     return scenario
 

@@ -182,7 +182,7 @@ def scenario_update(*, actor: Actor, scenario_id: int, version: int, data: dict[
     scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
     if scenario is None:
         raise NotFound(_("Scenario not found."))
-    if scenario.owner_id != actor.organisation_id:
+    if not actor.acts_for(scenario.owner_id):
         # Others' drafts are invisible, so they are "not found"; other states are visible but not editable.
         if scenario.status == Status.DRAFT:
             raise NotFound(_("Scenario not found."))
@@ -342,7 +342,7 @@ def scenario_attachment_add(*, actor: Actor, scenario_id: int, uploaded) -> Scen
     scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
     if scenario is None:
         raise NotFound(_("Scenario not found."))
-    if scenario.owner_id != actor.organisation_id:
+    if not actor.acts_for(scenario.owner_id):
         raise PermissionDenied(_("Only the owner organisation may change this scenario."))
     if scenario.status != Status.DRAFT:
         raise InvalidTransition(_("Attachments can only be changed while the scenario is a draft."), code="not_editable")
@@ -369,7 +369,7 @@ def scenario_attachment_delete(*, actor: Actor, attachment_id: int) -> None:
     if attachment is None:
         raise NotFound(_("Attachment not found."))
     scenario = attachment.scenario
-    if scenario.owner_id != actor.organisation_id:
+    if not actor.acts_for(scenario.owner_id):
         raise PermissionDenied(_("Only the owner organisation may change this scenario."))
     if scenario.status != Status.DRAFT:
         raise InvalidTransition(_("Attachments can only be changed while the scenario is a draft."), code="not_editable")

@@ -160,9 +160,9 @@ def application_step(*, actor: Actor, application_id: int, action: str, reason: 
     with transaction.atomic():
         application = locked_application(actor=actor, application_id=application_id)
         scenario = Scenario.objects.get(pk=application.scenario_id)
-        if step.scope == lifecycle.OWNER and scenario.owner_id != actor.organisation_id:
+        if step.scope == lifecycle.OWNER and not actor.acts_for(scenario.owner_id):
             raise PermissionDenied(_("Only the scenario owner may decide on applications."))
-        if step.scope == lifecycle.APPLICANT and application.supplier_id != actor.organisation_id:
+        if step.scope == lifecycle.APPLICANT and not actor.acts_for(application.supplier_id):
             raise PermissionDenied(_("Only the lead supplier may withdraw its application."))
         if application.status not in step.sources:
             raise InvalidTransition(

@@ -241,7 +241,7 @@ def talk_schedule(*, actor: Actor, application_id: int, data: dict[str, Any]) ->
     """The scenario owner schedules a talk (对接洽谈) with a shortlisted applicant and tells the participants."""
     application = locked_application(actor=actor, application_id=application_id)
     scenario = Scenario.objects.get(pk=application.scenario_id)
-    if scenario.owner_id != actor.organisation_id:
+    if not actor.acts_for(scenario.owner_id):
         raise PermissionDenied(_("Only the scenario owner schedules talks."))
     if application.status != ApplicationStatus.SHORTLISTED:
         raise InvalidTransition(_("Talks are held with shortlisted applicants."), code="not_shortlisted")
@@ -288,7 +288,7 @@ def talk_record(*, actor: Actor, talk_id: int, data: dict[str, Any]) -> Talk:
         raise NotFound(_("Talk not found."))
     application = locked_application(actor=actor, application_id=talk.application_id)
     scenario = Scenario.objects.get(pk=application.scenario_id)
-    if scenario.owner_id != actor.organisation_id:
+    if not actor.acts_for(scenario.owner_id):
         raise PermissionDenied(_("Only the scenario owner records talks."))
     errors: dict[str, list[str]] = {}
     merged = {"place": talk.place, "online_link": talk.online_link, "participants_note": talk.participants_note, **data}
@@ -348,7 +348,7 @@ def question_answer(*, actor: Actor, question_id: int, answer: str) -> Question:
     if question is None:
         raise NotFound(_("Question not found."))
     scenario = scenario_get_for_actor(actor=actor, pk=question.scenario_id)
-    if scenario.owner_id != actor.organisation_id:
+    if not actor.acts_for(scenario.owner_id):
         if question.asker_organisation_id == actor.organisation_id or actor.role == Role.OFFICE:
             raise PermissionDenied(_("Only the scenario owner answers questions."))
         raise NotFound(_("Question not found."))
