@@ -39,6 +39,11 @@ class EventRegistrationAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     readonly_fields = ("event", "organisation", "user", "status", "created_at", "promoted_at", "cancelled_at")
 
+    def has_add_permission(self, request):
+        # Registrations are made by suppliers through event_registration_create (seats, waiting list, audit);
+        # with every field read-only an "add" here could only save an empty row (a server error).
+        return False
+
 
 @admin.register(HostAvailability)
 class HostAvailabilityAdmin(admin.ModelAdmin):

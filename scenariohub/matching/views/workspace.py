@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from scenariohub.accounts.models import Role
 from scenariohub.core.errors import ValidationFailed
@@ -16,6 +16,7 @@ from scenariohub.matching.views._helpers import actor_of, domain_errors, success
 
 
 @login_required
+@require_safe  # a page to read: a POST here changes nothing and is answered 405
 def workspace(request):
     actor = actor_of(request)
     context = {
