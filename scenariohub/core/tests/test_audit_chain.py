@@ -37,8 +37,25 @@ def verify() -> tuple[int, str]:
 
 
 def raw(sql, params=()):
+    """What a tamperer with database access does; an UPDATE first needs the trigger out of the way (the
+    test's transaction rolls that back)."""
     with connection.cursor() as cursor:
+        if sql.startswith("UPDATE core_auditlog "):
+            if connection.vendor == "sqlite":
+                cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_update")
+            else:
+                cursor.execute("ALTER TABLE core_auditlog DISABLE TRIGGER core_auditlog_no_update")
         cursor.execute(sql, params)
+
+
+def test_updates_are_refused_by_the_database():
+    from django.db import DatabaseError, transaction
+
+    row = write(1)[0]
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditlog SET action = 'x' WHERE id = %s", [row.pk])
+    assert AuditLog.objects.get(pk=row.pk).action == "test.write"
 
 
 def test_records_are_chained_in_order_and_verify(provider):
