@@ -200,3 +200,20 @@ def test_api_cover_upload_is_checked_by_content(office):
     assert bad.status_code == 422 and bad.json()["code"] == "file_type_not_allowed"
     good = client.post(f"/api/v1/news/{item.pk}/cover", {"file": png_upload()})
     assert good.status_code == 200 and good.json()["cover_url"] == f"/news/{item.pk}/cover/"
+
+
+def test_news_list_queries_do_not_grow_with_items(office, anon_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_news(office)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert anon_client.get(reverse("publicity:news-list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    make_news(office, region="510700")
+    make_news(office, region=None)
+    assert count() == one <= 4
