@@ -41,9 +41,12 @@ class AuthPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.headers.get("Authorization"):
+        if user is None or not user.is_authenticated:
             return self.get_response(request)
         is_api = request.path.startswith("/api/")
+        if is_api and request.headers.get("Authorization", "").startswith("Bearer "):
+            # The API then acts as the token (a wrong one is a 401, never a fall-back to the session).
+            return self.get_response(request)
         session = request.session
         now = int(timezone.now().timestamp())
         login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)

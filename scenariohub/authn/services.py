@@ -192,6 +192,14 @@ def password_changed_record(*, user: User) -> None:
     AccountSecurity.objects.update_or_create(user=user, defaults={"password_changed_at": timezone.now()})
 
 
+def password_set_now(*, users) -> None:
+    """Accounts created with a password by a command (seed_demo) rather than set_password: their password
+    age starts now, whatever their date_joined says."""
+    now = timezone.now()
+    for user in users:
+        AccountSecurity.objects.update_or_create(user=user, defaults={"password_changed_at": now})
+
+
 def password_change_audit(*, user: User, ip: str | None, expired: bool) -> None:
     with transaction.atomic():
         _audit(user, "auth.password_change", ip=ip, data={"expired": expired})

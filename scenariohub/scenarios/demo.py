@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Membership, Organisation, Role, User
+from scenariohub.authn.services import password_set_now
 from scenariohub.core.audit import recorded_at
 from scenariohub.core.errors import DomainError
 from scenariohub.core.models import AuditLog
@@ -248,6 +249,9 @@ def _create_organisations_and_users(specs: list[dict]) -> dict[str, Membership]:
         new_users.append(user)
     User.objects.bulk_create(new_users)
     users = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
+    # They joined in January 2025 (for the history) but get their password now: staff passwords expire
+    # 90 days after the last change, so a fresh demo must not start expired.
+    password_set_now(users=[users[u.username] for u in new_users])
 
     have = set(Membership.objects.filter(user__in=users.values()).values_list("user_id", "organisation_id"))
     Membership.objects.bulk_create(

@@ -222,6 +222,11 @@ def test_bearer_tokens_are_unaffected_and_creating_one_needs_the_second_factor(o
     client, _r = password_step(office.user)  # password only, second factor not yet given
     api = client.get("/api/v1/me")
     assert api.status_code == 403 and api.json()["code"] == "two_factor_required"
+    # An Authorization header does not let a half-logged-in session past the second factor.
+    junk = client.get("/api/v1/me", headers={"Authorization": "Bearer junk"})
+    assert junk.status_code == 401
+    page = client.get(WORKSPACE, headers={"Authorization": f"Bearer {raw}"})
+    assert page.status_code == 302 and page["Location"].startswith(VERIFY)
     response = client.post(reverse("accounts:token-list"), {"name": "未验证"})
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
     assert list(ApiToken.objects.values_list("name", flat=True)) == ["同步"]

@@ -196,6 +196,12 @@ def test_demo_logins_prints_the_table(seeded):
     for username in ("admin", "office", "chengdu", "provider", "supplier", "department"):
         assert f"  {username} " in text
     assert demo.DEMO_PASSWORD in text
+    assert "two-factor authentication" in text and "双因素认证" in text  # the office enrols at first login
+    # Demo accounts joined in 2025, but their passwords are new: nobody starts on the forced change page.
+    from scenariohub.authn.policy import password_expired
+
+    for username in ("admin", "office", "chengdu", "department"):
+        assert not password_expired(User.objects.get(username=username)), username
 
 
 @pytest.mark.django_db

@@ -52,3 +52,9 @@ class Command(BaseCommand):
             f"Every other demo organisation has a login too (provider02, supplier02, department02, …), "
             f"same password. Admin site: {url.rstrip('/')}/admin/"
         )
+        self.stdout.write(
+            "office and admin also need two-factor authentication: at their first login the site shows a QR "
+            "code; scan it with an authenticator app (Microsoft/Google Authenticator, FreeOTP), enter its "
+            "6-digit code and keep the recovery codes it shows. "
+            "链长办 office 与管理后台 admin 首次登录时需用手机身份验证器扫码绑定双因素认证。"
+        )
