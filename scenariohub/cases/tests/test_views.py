@@ -191,3 +191,24 @@ def test_review_page_is_for_cities_and_the_office(provider, chengdu_city, cooper
     assert client_for(provider).get(reverse("cases:case-review")).status_code == 403
     page = client_for(chengdu_city).get(reverse("cases:case-review")).content.decode()
     assert reverse("cases:case-nominate", args=[cooperation.pk]) in page
+
+
+def test_city_edits_the_writeup_and_removes_a_photo_while_nominated(case, chengdu_city, provider, office):
+    client = client_for(chengdu_city)
+    edit = reverse("cases:case-edit", args=[case.pk])
+    assert client.get(edit).status_code == 200
+    assert client_for(provider).get(edit).status_code == 403
+    response = client.post(edit, form_data(results="良品率提升至 98.5%。", figures="良品率：98.5%"))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.results == "良品率提升至 98.5%。" and [f.label for f in case.figures.all()] == ["良品率"]
+    services.case_photo_add(actor=as_actor(chengdu_city), case_id=case.pk, uploaded=png())
+    photo = CasePhoto.objects.get()
+    delete = reverse("cases:case-photo-delete", args=[case.pk, photo.pk])
+    assert client_for(provider).post(delete).status_code == 403
+    assert client.post(delete).status_code == 302
+    assert not CasePhoto.objects.exists()
+    services.case_designate(actor=as_actor(office), case_id=case.pk)
+    assert client.post(edit, form_data(title="改")).status_code == 200  # refused with a message, not saved
+    case.refresh_from_db()
+    assert case.title == WRITEUP["title"]
