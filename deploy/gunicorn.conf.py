@@ -21,7 +21,9 @@ worker_class = "gthread"
 # A request that takes longer than this is a bug or an attack; nginx's proxy_read_timeout is a little longer.
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
-keepalive = 5
+# Idle keep-alive connections are kept longer than any client (nginx's upstream pool: 60 s) keeps them, so
+# that a client never sends a request on a connection the server is closing (a reset, or a 502 from nginx).
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # Recycle workers now and then so slow leaks (caches, the AI index) cannot grow without bound.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = 200

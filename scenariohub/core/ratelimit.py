@@ -72,6 +72,13 @@ def hit(scope: str, identity: str, limit: Rate, *, now: float | None = None) -> 
     return max(1, int((window + 1) * limit.seconds - now))
 
 
+def _client_ip(request) -> str:
+    # Behind nginx REMOTE_ADDR is the proxy's for everybody; client_ip reads X-Forwarded-For from trusted proxies.
+    from scenariohub.core.middleware import client_ip
+
+    return client_ip(request) or ""
+
+
 def client_identity(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -79,14 +86,14 @@ def client_identity(request) -> str:
     authorization = request.headers.get("Authorization", "")
     if authorization:
         return "token:" + hashlib.sha256(authorization.encode()).hexdigest()
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{_client_ip(request)}"
 
 
 def scopes_for(request, view_name: str) -> list[tuple[str, str]]:
     """(scope, identity) pairs this request counts against."""
     found = []
     if request.method == "POST" and view_name in LOGIN_VIEWS:
-        found.append(("login", f"ip:{request.META.get('REMOTE_ADDR', '')}"))
+        found.append(("login", f"ip:{_client_ip(request)}"))
         username = (request.POST.get("username") or "").strip().lower()
         if username:
             found.append(("login_account", f"account:{username}"))

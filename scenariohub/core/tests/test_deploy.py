@@ -117,3 +117,32 @@ def test_sessions_in_redis_are_shared_and_outlive_the_cache(settings, provider):
     one.post("/accounts/logout/")
     assert cache.get(KEY_PREFIX + key) is None
     assert other.get("/workspace/").status_code == 302, "logging out ends the session everywhere"
+
+
+@pytest.mark.django_db
+def test_behind_nginx_the_login_limit_counts_each_client_not_the_proxy(settings):
+    """With SCENARIOHUB_TRUSTED_PROXIES=1 every request comes from nginx's address; the per-address login
+    limit must count the client address nginx forwards, or one busy office would lock everybody out."""
+    from django.core.cache import cache
+
+    settings.SCENARIOHUB_RATE_LIMITS_ENABLED = True
+    settings.SCENARIOHUB_RATE_LIMITS = {
+        **settings.SCENARIOHUB_RATE_LIMITS,
+        "login": "2/m",
+        "login_account": "100/h",
+    }
+    settings.SCENARIOHUB_TRUSTED_PROXIES = 1
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s4-proxy"}
+    }
+    cache.clear()
+
+    def attempt(address: str) -> int:
+        return (
+            Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+            .post("/accounts/login/", {"username": "nobody", "password": "wrong-password-1"})
+            .status_code
+        )
+
+    assert [attempt("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert attempt("198.51.100.23") == 200, "another client behind the same proxy is not limited"
