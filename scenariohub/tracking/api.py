@@ -116,7 +116,9 @@ def cooperation_get(request, id: int):
     description="The owner marks the work started (`started_on`, default today): `agreed` → `implementing`.",
 )
 def cooperation_start(request, id: int, payload: StartIn):
-    services.cooperation_start(actor=api_actor(request), cooperation_id=_id(id), started_on=payload.started_on)
+    services.cooperation_start(
+        actor=api_actor(request), cooperation_id=_id(id), started_on=payload.started_on
+    )
     return _detail(request, id)
 
 
@@ -176,7 +178,9 @@ def milestone_list(request, id: int):
     summary="Add a milestone (owner)",
 )
 def milestone_create(request, id: int, payload: MilestoneIn):
-    milestone = services.milestone_add(actor=api_actor(request), cooperation_id=_id(id), data=payload.model_dump())
+    milestone = services.milestone_add(
+        actor=api_actor(request), cooperation_id=_id(id), data=payload.model_dump()
+    )
     return Status(201, Milestone.objects.select_related("cooperation").get(pk=milestone.pk))
 
 
@@ -190,7 +194,9 @@ def milestone_create(request, id: int, payload: MilestoneIn):
     summary="Rename or reschedule a milestone not yet reached (owner)",
 )
 def milestone_update(request, id: int, payload: MilestonePatchIn):
-    milestone = services.milestone_update(actor=api_actor(request), milestone_id=_id(id), data=payload.model_dump())
+    milestone = services.milestone_update(
+        actor=api_actor(request), milestone_id=_id(id), data=payload.model_dump()
+    )
     return Milestone.objects.select_related("cooperation").get(pk=milestone.pk)
 
 
@@ -203,7 +209,9 @@ def milestone_update(request, id: int, payload: MilestonePatchIn):
     summary="Mark a milestone reached (owner)",
 )
 def milestone_complete(request, id: int, payload: CompleteIn):
-    milestone = services.milestone_complete(actor=api_actor(request), milestone_id=_id(id), done_on=payload.done_on)
+    milestone = services.milestone_complete(
+        actor=api_actor(request), milestone_id=_id(id), done_on=payload.done_on
+    )
     return Milestone.objects.select_related("cooperation").get(pk=milestone.pk)
 
 
@@ -263,7 +271,9 @@ def followup_list(request, id: int):
     summary="Follow up, flag a risk (city of the region, office)",
 )
 def followup_create(request, id: int, payload: FollowUpIn):
-    followup = services.followup_create(actor=api_actor(request), cooperation_id=_id(id), data=payload.model_dump())
+    followup = services.followup_create(
+        actor=api_actor(request), cooperation_id=_id(id), data=payload.model_dump()
+    )
     return Status(201, followup)
 
 
@@ -276,5 +286,7 @@ def followup_create(request, id: int, payload: FollowUpIn):
     summary="Mark a flagged risk resolved (city of the region, office)",
 )
 def followup_resolve(request, id: int, payload: ResolveIn):
-    followup = services.followup_resolve(actor=api_actor(request), followup_id=_id(id), resolution=payload.resolution)
+    followup = services.followup_resolve(
+        actor=api_actor(request), followup_id=_id(id), resolution=payload.resolution
+    )
     return FollowUp.objects.select_related("organisation").get(pk=followup.pk)

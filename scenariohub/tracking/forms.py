@@ -24,17 +24,24 @@ class MultipleFileField(forms.FileField):
 
 class CooperationForm(forms.Form):
     parties = forms.CharField(
-        label=_("Parties to the agreement"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Parties to the agreement"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who signed: the scenario owner, the supplier and any consortium members."),
     )
     signed_on = forms.DateField(label=_("Signing date"), widget=DATE)
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), min_value=0, max_value=AMOUNT_MAX_YUAN, max_digits=14, decimal_places=2
     )
-    duration_months = forms.IntegerField(label=_("Duration (months)"), min_value=1, max_value=DURATION_MAX_MONTHS)
-    scope = forms.CharField(label=_("Scope of the cooperation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    duration_months = forms.IntegerField(
+        label=_("Duration (months)"), min_value=1, max_value=DURATION_MAX_MONTHS
+    )
+    scope = forms.CharField(
+        label=_("Scope of the cooperation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachments = MultipleFileField(
-        label=_("Signed agreement (PDF, Word, Excel or image)"), required=False,
+        label=_("Signed agreement (PDF, Word, Excel or image)"),
+        required=False,
         help_text=_("Files are checked by their content; at most 10."),
     )
 
@@ -80,25 +87,37 @@ class ResolveForm(forms.Form):
 
 class PilotForm(forms.Form):
     accepted_on = forms.DateField(label=_("Acceptance date"), widget=DATE)
-    report = forms.CharField(label=_("Acceptance report"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    report = forms.CharField(
+        label=_("Acceptance report"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(METRIC_ROWS):
-            self.fields[f"metric_{i}_name"] = forms.CharField(label=_("Metric"), max_length=60, required=False)
-            self.fields[f"metric_{i}_before"] = forms.CharField(label=_("Before"), max_length=30, required=False)
-            self.fields[f"metric_{i}_after"] = forms.CharField(label=_("After"), max_length=30, required=False)
+            self.fields[f"metric_{i}_name"] = forms.CharField(
+                label=_("Metric"), max_length=60, required=False
+            )
+            self.fields[f"metric_{i}_before"] = forms.CharField(
+                label=_("Before"), max_length=30, required=False
+            )
+            self.fields[f"metric_{i}_after"] = forms.CharField(
+                label=_("After"), max_length=30, required=False
+            )
             self.fields[f"metric_{i}_unit"] = forms.CharField(label=_("Unit"), max_length=20, required=False)
 
     def metric_rows(self):
         return [
-            [self[f"metric_{i}_{part}"] for part in ("name", "before", "after", "unit")] for i in range(METRIC_ROWS)
+            [self[f"metric_{i}_{part}"] for part in ("name", "before", "after", "unit")]
+            for i in range(METRIC_ROWS)
         ]
 
     def service_data(self) -> dict:
         data = {"accepted_on": self.cleaned_data["accepted_on"], "report": self.cleaned_data["report"]}
         data["metrics"] = [
-            {part: self.cleaned_data.get(f"metric_{i}_{part}") or "" for part in ("name", "before", "after", "unit")}
+            {
+                part: self.cleaned_data.get(f"metric_{i}_{part}") or ""
+                for part in ("name", "before", "after", "unit")
+            }
             for i in range(METRIC_ROWS)
         ]
         return data
@@ -110,7 +129,9 @@ class SheetUploadForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     region = forms.ChoiceField(label=_("City"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + CooperationStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + CooperationStatus.choices
+    )
     year = forms.IntegerField(label=_("Year signed"), required=False, min_value=2000, max_value=2100)
     overdue = forms.BooleanField(label=_("Overdue milestones only"), required=False)
     risk = forms.BooleanField(label=_("Open risks only"), required=False)

@@ -55,20 +55,29 @@ class Cooperation(models.Model):
         "scenarios.Scenario", verbose_name=_("scenario"), on_delete=models.PROTECT, related_name="cooperation"
     )
     application = models.OneToOneField(
-        "matching.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="cooperation"
+        "matching.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="cooperation",
     )
     owner = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("scenario owner"), on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name=_("scenario owner"),
+        on_delete=models.PROTECT,
         related_name="owned_cooperations",
     )
     supplier = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("supplier"), on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name=_("supplier"),
+        on_delete=models.PROTECT,
         related_name="supplied_cooperations",
     )
     parties = models.TextField(_("parties to the agreement"), max_length=1000)
     signed_on = models.DateField(_("signing date"), db_index=True)
     amount = models.DecimalField(
-        _("amount (yuan)"), max_digits=14, decimal_places=2,
+        _("amount (yuan)"),
+        max_digits=14,
+        decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(AMOUNT_MAX_YUAN)],
     )
     duration_months = models.PositiveSmallIntegerField(
@@ -76,13 +85,21 @@ class Cooperation(models.Model):
     )
     scope = models.TextField(_("scope of the cooperation"), max_length=4000)
     status = models.CharField(
-        _("status"), max_length=20, choices=CooperationStatus.choices, default=CooperationStatus.AGREED, db_index=True
+        _("status"),
+        max_length=20,
+        choices=CooperationStatus.choices,
+        default=CooperationStatus.AGREED,
+        db_index=True,
     )
     started_on = models.DateField(_("implementation started"), null=True, blank=True)
     terminated_at = models.DateTimeField(_("terminated"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), max_length=1000, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -98,7 +115,8 @@ class Cooperation(models.Model):
                 name="tracking_coop_duration_range",
             ),
             models.CheckConstraint(
-                condition=~Q(status="terminated") | ~Q(termination_reason=""), name="tracking_coop_termination_reason"
+                condition=~Q(status="terminated") | ~Q(termination_reason=""),
+                name="tracking_coop_termination_reason",
             ),
         ]
         indexes = [
@@ -129,14 +147,20 @@ class CooperationAttachment(models.Model):
         Cooperation, verbose_name=_("cooperation"), on_delete=models.CASCADE, related_name="attachments"
     )
     report = models.ForeignKey(
-        "ProgressReport", verbose_name=_("progress report"), null=True, blank=True, on_delete=models.CASCADE,
+        "ProgressReport",
+        verbose_name=_("progress report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=_upload_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     kind = models.CharField(_("file type"), max_length=10)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -182,7 +206,8 @@ class Milestone(models.Model):
         ordering = ["planned_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="done", done_on__isnull=False) | (~Q(status="done") & Q(done_on__isnull=True)),
+                condition=Q(status="done", done_on__isnull=False)
+                | (~Q(status="done") & Q(done_on__isnull=True)),
                 name="tracking_milestone_done_has_date",
             ),
         ]
@@ -208,14 +233,25 @@ class ProgressReport(models.Model):
         Cooperation, verbose_name=_("cooperation"), on_delete=models.CASCADE, related_name="reports"
     )
     reported_on = models.DateField(_("report date"))
-    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=[MaxValueValidator(100)])
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MaxValueValidator(100)]
+    )
     text = models.TextField(_("progress"), max_length=4000)
-    source = models.CharField(_("source"), max_length=10, choices=ReportSource.choices, default=ReportSource.FORM)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ReportSource.choices, default=ReportSource.FORM
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), null=True, on_delete=models.SET_NULL,
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -225,7 +261,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         ordering = ["-reported_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(percent_complete__lte=100), name="tracking_report_percent_range")
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100), name="tracking_report_percent_range"
+            )
         ]
 
     def __str__(self) -> str:
@@ -247,19 +285,32 @@ class FollowUp(models.Model):
         Cooperation, verbose_name=_("cooperation"), on_delete=models.CASCADE, related_name="followups"
     )
     comment = models.TextField(_("comment"), max_length=2000)
-    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE)
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE
+    )
     resolved = models.BooleanField(_("resolved"), default=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     resolution = models.TextField(_("resolution"), max_length=1000, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), null=True, on_delete=models.SET_NULL,
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"))
@@ -289,7 +340,11 @@ class PilotAcceptance(models.Model):
     accepted_on = models.DateField(_("acceptance date"))
     report = models.TextField(_("acceptance report"), max_length=4000)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -339,9 +394,15 @@ class SheetUpload(models.Model):
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    region = models.ForeignKey("reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(_("file"), upload_to=_sheet_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     changes = models.JSONField(_("changes"), default=list)

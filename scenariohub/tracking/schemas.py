@@ -188,7 +188,8 @@ class MilestoneIn(Schema):
 
 class MilestonePatchIn(MilestoneIn):
     status: str = Field(
-        MilestoneStatus.PLANNED, json_schema_extra={"enum": [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS]}
+        MilestoneStatus.PLANNED,
+        json_schema_extra={"enum": [MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS]},
     )
 
 

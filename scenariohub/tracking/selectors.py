@@ -50,7 +50,11 @@ def cooperation_visible_q(actor: Actor) -> Q:
 
 def is_city_of(actor: Actor, cooperation: Cooperation) -> bool:
     """The city lead department of the cooperation's scenario region."""
-    return actor.role == Role.CITY and bool(actor.region_id) and actor.region_id == cooperation.scenario.region_id
+    return (
+        actor.role == Role.CITY
+        and bool(actor.region_id)
+        and actor.region_id == cooperation.scenario.region_id
+    )
 
 
 def may_follow_up(actor: Actor, cooperation: Cooperation) -> bool:
@@ -152,7 +156,9 @@ def cooperation_list_for_actor(
     """The actor's cooperations with `has_overdue` and `has_open_risk` annotated (for flags and filters)."""
     today = today or timezone.localdate()
     overdue = Milestone.objects.filter(overdue_milestones_q(today), cooperation=OuterRef("pk"))
-    risk = FollowUp.objects.filter(cooperation=OuterRef("pk"), resolved=False).exclude(risk_level=RiskLevel.NONE)
+    risk = FollowUp.objects.filter(cooperation=OuterRef("pk"), resolved=False).exclude(
+        risk_level=RiskLevel.NONE
+    )
     qs = (
         _base()
         .filter(cooperation_visible_q(actor))
@@ -172,14 +178,19 @@ def cooperation_detail(*, actor: Actor, pk: int) -> Cooperation:
             "milestones",
             "application__members",
             Prefetch(
-                "attachments", to_attr="agreement_files",
+                "attachments",
+                to_attr="agreement_files",
                 queryset=CooperationAttachment.objects.filter(report__isnull=True),
             ),
             Prefetch(
                 "reports",
-                queryset=ProgressReport.objects.select_related("author", "organisation").prefetch_related("attachments"),
+                queryset=ProgressReport.objects.select_related("author", "organisation").prefetch_related(
+                    "attachments"
+                ),
             ),
-            Prefetch("followups", queryset=FollowUp.objects.select_related("author", "organisation", "resolved_by")),
+            Prefetch(
+                "followups", queryset=FollowUp.objects.select_related("author", "organisation", "resolved_by")
+            ),
         )
         .get(pk=cooperation.pk)
     )
@@ -234,7 +245,9 @@ def cooperation_timeline(*, cooperation: Cooperation) -> list[TimelineEntry]:
     for m in cooperation.milestones.all():
         if m.done_on:
             entries.append(
-                TimelineEntry(dt.datetime.combine(m.done_on, dt.time(12), tz), _("Milestone reached"), m.title)
+                TimelineEntry(
+                    dt.datetime.combine(m.done_on, dt.time(12), tz), _("Milestone reached"), m.title
+                )
             )
     for r in cooperation.reports.all():
         entries.append(
@@ -247,8 +260,11 @@ def cooperation_timeline(*, cooperation: Cooperation) -> list[TimelineEntry]:
         )
     for f in cooperation.followups.all():
         entries.append(
-            TimelineEntry(f.created_at, _("Follow-up by %(org)s") % {"org": f.organisation.name if f.organisation
-                                                                      else ""}, f.comment[:120])
+            TimelineEntry(
+                f.created_at,
+                _("Follow-up by %(org)s") % {"org": f.organisation.name if f.organisation else ""},
+                f.comment[:120],
+            )
         )
     return sorted(entries, key=lambda e: e.when)
 

@@ -89,7 +89,10 @@ def _locked(*, actor: Actor, cooperation_id: int) -> Cooperation:
         .filter(pk=cooperation_id)
         .first()
     )
-    if cooperation is None or not Cooperation.objects.filter(cooperation_visible_q(actor), pk=cooperation_id).exists():
+    if (
+        cooperation is None
+        or not Cooperation.objects.filter(cooperation_visible_q(actor), pk=cooperation_id).exists()
+    ):
         raise NotFound(_("Cooperation not found."))
     return cooperation
 
@@ -102,7 +105,8 @@ def _require_owner(actor: Actor, cooperation: Cooperation) -> None:
 def _require_status(cooperation: Cooperation, *statuses: str) -> None:
     if cooperation.status not in statuses:
         raise InvalidTransition(
-            _("Not possible while the cooperation is %(status)s.") % {"status": cooperation.get_status_display()}
+            _("Not possible while the cooperation is %(status)s.")
+            % {"status": cooperation.get_status_display()}
         )
 
 
@@ -112,14 +116,23 @@ def _move(cooperation: Cooperation, *, to: str, **fields) -> None:
         status=to, updated_at=timezone.now(), **fields
     )
     if touched != 1:
-        raise InvalidTransition(_("The cooperation changed while you were acting on it. Reload and try again."))
+        raise InvalidTransition(
+            _("The cooperation changed while you were acting on it. Reload and try again.")
+        )
     cooperation.status = to
     for name, value in fields.items():
         setattr(cooperation, name, value)
 
 
-def _date(data: dict, name: str, errors: dict, *, required: bool = True, today: dt.date | None = None,
-          not_future: bool = False) -> dt.date | None:
+def _date(
+    data: dict,
+    name: str,
+    errors: dict,
+    *,
+    required: bool = True,
+    today: dt.date | None = None,
+    not_future: bool = False,
+) -> dt.date | None:
     value = data.get(name)
     if value in (None, ""):
         if required:
@@ -142,7 +155,9 @@ def _date(data: dict, name: str, errors: dict, *, required: bool = True, today: 
     return value
 
 
-def _decimal(data: dict, name: str, errors: dict, *, low: Decimal, high: Decimal, places: int) -> Decimal | None:
+def _decimal(
+    data: dict, name: str, errors: dict, *, low: Decimal, high: Decimal, places: int
+) -> Decimal | None:
     raw = data.get(name)
     if raw in (None, ""):
         errors.setdefault(name, []).append(_("This field is required."))
@@ -183,7 +198,11 @@ def _integer(data: dict, name: str, errors: dict, *, low: int, high: int) -> int
 
 def _audit(actor: Actor, action: str, obj, data: dict) -> None:
     audit_record(
-        actor=actor.user, organisation=actor.organisation, action=action, obj=obj, data=data,
+        actor=actor.user,
+        organisation=actor.organisation,
+        action=action,
+        obj=obj,
+        data=data,
         ip_address=actor.ip_address,
     )
 
@@ -225,7 +244,9 @@ def cooperation_create(
                 code="not_shortlisted",
             )
         if Cooperation.objects.filter(scenario_id=scenario.pk).exists():
-            raise Conflict(_("An agreement has already been recorded for this scenario."), code="already_agreed")
+            raise Conflict(
+                _("An agreement has already been recorded for this scenario."), code="already_agreed"
+            )
         errors: dict[str, list[str]] = {}
         parties = clean_text(data, "parties", errors, max_length=1000, required=True)
         scope = clean_text(data, "scope", errors, max_length=4000, required=True)
@@ -235,35 +256,66 @@ def cooperation_create(
         raise_if(errors)
         checked = validate_files(files)
         scenario_transition(
-            actor=actor, scenario_id=scenario.pk, target=Status.AGREED, now=now, expected_status=Status.MATCHING,
+            actor=actor,
+            scenario_id=scenario.pk,
+            target=Status.AGREED,
+            now=now,
+            expected_status=Status.MATCHING,
             via=TRACKING,
         )
         try:
             with transaction.atomic():
                 cooperation = Cooperation.objects.create(
-                    scenario=scenario, application=application, owner_id=scenario.owner_id,
-                    supplier_id=application.supplier_id, parties=parties, signed_on=signed_on, amount=amount,
-                    duration_months=duration, scope=scope, status=CooperationStatus.AGREED, created_by=actor.user,
+                    scenario=scenario,
+                    application=application,
+                    owner_id=scenario.owner_id,
+                    supplier_id=application.supplier_id,
+                    parties=parties,
+                    signed_on=signed_on,
+                    amount=amount,
+                    duration_months=duration,
+                    scope=scope,
+                    status=CooperationStatus.AGREED,
+                    created_by=actor.user,
                 )
         except IntegrityError:  # a concurrent agreement on the same scenario or application won
-            raise Conflict(_("An agreement has already been recorded for this scenario."), code="already_agreed") from None
+            raise Conflict(
+                _("An agreement has already been recorded for this scenario."), code="already_agreed"
+            ) from None
         save_attachments(CooperationAttachment, checked, actor=actor, cooperation=cooperation)
-        _audit(actor, "cooperation.create", cooperation, {
-            "scenario": scenario.pk, "application": application.pk, "signed_on": signed_on.isoformat(),
-            "amount": str(amount), "duration_months": duration, "attachments": len(checked),
-        })
+        _audit(
+            actor,
+            "cooperation.create",
+            cooperation,
+            {
+                "scenario": scenario.pk,
+                "application": application.pk,
+                "signed_on": signed_on.isoformat(),
+                "amount": str(amount),
+                "duration_months": duration,
+                "attachments": len(checked),
+            },
+        )
         notify(
             recipients=[*_users_of(*_supplier_side(cooperation)), *_city_users(scenario.region_id)],
             verb=VERB_AGREED,
-            message=gettext_lazy("A cooperation agreement for “%(scenario)s” has been recorded (signed %(date)s)."),
+            message=gettext_lazy(
+                "A cooperation agreement for “%(scenario)s” has been recorded (signed %(date)s)."
+            ),
             params={"scenario": scenario.title, "date": signed_on.isoformat()},
-            link=_link(cooperation), obj=cooperation, exclude=actor.user,
+            link=_link(cooperation),
+            obj=cooperation,
+            exclude=actor.user,
         )
     return cooperation
 
 
 def cooperation_start(
-    *, actor: Actor, cooperation_id: int, started_on: dt.date | str | None = None, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    cooperation_id: int,
+    started_on: dt.date | str | None = None,
+    now: dt.datetime | None = None,
 ) -> Cooperation:
     """The work has started: cooperation and scenario → implementing (owner)."""
     now = now or timezone.now()
@@ -272,30 +324,48 @@ def cooperation_start(
         _require_owner(actor, cooperation)
         _require_status(cooperation, CooperationStatus.AGREED)
         errors: dict[str, list[str]] = {}
-        start = _date({"started_on": started_on}, "started_on", errors, required=False,
-                      today=timezone.localdate(now), not_future=True) or timezone.localdate(now)
+        start = _date(
+            {"started_on": started_on},
+            "started_on",
+            errors,
+            required=False,
+            today=timezone.localdate(now),
+            not_future=True,
+        ) or timezone.localdate(now)
         raise_if(errors)
         if start < cooperation.signed_on:
-            raise ValidationFailed(_("Please correct the errors below."), details={
-                "started_on": [_("Work cannot start before the agreement was signed.")]})
+            raise ValidationFailed(
+                _("Please correct the errors below."),
+                details={"started_on": [_("Work cannot start before the agreement was signed.")]},
+            )
         scenario_transition(
-            actor=actor, scenario_id=cooperation.scenario_id, target=Status.IMPLEMENTING, now=now,
-            expected_status=Status.AGREED, via=TRACKING,
+            actor=actor,
+            scenario_id=cooperation.scenario_id,
+            target=Status.IMPLEMENTING,
+            now=now,
+            expected_status=Status.AGREED,
+            via=TRACKING,
         )
         _move(cooperation, to=CooperationStatus.IMPLEMENTING, started_on=start)
         _audit(actor, "cooperation.start", cooperation, {"started_on": start.isoformat()})
         notify(
-            recipients=[*_users_of(*_supplier_side(cooperation)), *_city_users(cooperation.scenario.region_id)],
+            recipients=[
+                *_users_of(*_supplier_side(cooperation)),
+                *_city_users(cooperation.scenario.region_id),
+            ],
             verb=VERB_STARTED,
             message=gettext_lazy("Implementation of “%(scenario)s” has started."),
-            params={"scenario": cooperation.scenario.title}, link=_link(cooperation), obj=cooperation,
+            params={"scenario": cooperation.scenario.title},
+            link=_link(cooperation),
+            obj=cooperation,
             exclude=actor.user,
         )
     return cooperation
 
 
-def cooperation_terminate(*, actor: Actor, cooperation_id: int, reason: str, now: dt.datetime | None = None
-                          ) -> Cooperation:
+def cooperation_terminate(
+    *, actor: Actor, cooperation_id: int, reason: str, now: dt.datetime | None = None
+) -> Cooperation:
     """A failed cooperation ends: the scenario is closed with the reason (city of the region or office;
     the lifecycle table decides who)."""
     now = now or timezone.now()
@@ -304,8 +374,13 @@ def cooperation_terminate(*, actor: Actor, cooperation_id: int, reason: str, now
         cooperation = _locked(actor=actor, cooperation_id=cooperation_id)
         _require_status(cooperation, CooperationStatus.AGREED, CooperationStatus.IMPLEMENTING)
         scenario_transition(
-            actor=actor, scenario_id=cooperation.scenario_id, target=Status.CLOSED, reason=reason, now=now,
-            expected_status=cooperation.status, via=TRACKING,
+            actor=actor,
+            scenario_id=cooperation.scenario_id,
+            target=Status.CLOSED,
+            reason=reason,
+            now=now,
+            expected_status=cooperation.status,
+            via=TRACKING,
         )
         _move(cooperation, to=CooperationStatus.TERMINATED, terminated_at=now, termination_reason=reason)
         _audit(actor, "cooperation.terminate", cooperation, {"reason": reason})
@@ -313,8 +388,10 @@ def cooperation_terminate(*, actor: Actor, cooperation_id: int, reason: str, now
             recipients=_users_of(cooperation.owner_id, *_supplier_side(cooperation)),
             verb=VERB_TERMINATED,
             message=gettext_lazy("The cooperation on “%(scenario)s” has been terminated. Reason: %(reason)s"),
-            params={"scenario": cooperation.scenario.title, "reason": reason}, link=_link(cooperation),
-            obj=cooperation, exclude=actor.user,
+            params={"scenario": cooperation.scenario.title, "reason": reason},
+            link=_link(cooperation),
+            obj=cooperation,
+            exclude=actor.user,
         )
     return cooperation
 
@@ -329,17 +406,26 @@ def cooperation_designate_benchmark(
         cooperation = _locked(actor=actor, cooperation_id=cooperation_id)
         _require_status(cooperation, CooperationStatus.PILOTED)
         scenario_transition(
-            actor=actor, scenario_id=cooperation.scenario_id, target=Status.BENCHMARK, reason=reason, now=now,
-            expected_status=Status.PILOTED, via=TRACKING,
+            actor=actor,
+            scenario_id=cooperation.scenario_id,
+            target=Status.BENCHMARK,
+            reason=reason,
+            now=now,
+            expected_status=Status.PILOTED,
+            via=TRACKING,
         )
         _move(cooperation, to=CooperationStatus.BENCHMARK)
         _audit(actor, "cooperation.designate_benchmark", cooperation, {"reason": reason})
         notify(
-            recipients=[*_users_of(cooperation.owner_id, *_supplier_side(cooperation)),
-                        *_city_users(cooperation.scenario.region_id)],
+            recipients=[
+                *_users_of(cooperation.owner_id, *_supplier_side(cooperation)),
+                *_city_users(cooperation.scenario.region_id),
+            ],
             verb=VERB_BENCHMARK,
             message=gettext_lazy("“%(scenario)s” has been designated a benchmark case."),
-            params={"scenario": cooperation.scenario.title}, link=_link(cooperation), obj=cooperation,
+            params={"scenario": cooperation.scenario.title},
+            link=_link(cooperation),
+            obj=cooperation,
             exclude=actor.user,
         )
     return cooperation
@@ -363,8 +449,12 @@ def milestone_add(*, actor: Actor, cooperation_id: int, data: dict[str, Any]) ->
         title, planned = _milestone_values(data, errors)
         raise_if(errors)
         milestone = Milestone.objects.create(cooperation=cooperation, title=title, planned_on=planned)
-        _audit(actor, "milestone.add", milestone, {"cooperation": cooperation.pk, "title": title,
-                                                    "planned_on": planned.isoformat()})
+        _audit(
+            actor,
+            "milestone.add",
+            milestone,
+            {"cooperation": cooperation.pk, "title": title, "planned_on": planned.isoformat()},
+        )
     return milestone
 
 
@@ -384,25 +474,44 @@ def milestone_update(*, actor: Actor, milestone_id: int, data: dict[str, Any]) -
         _require_owner(actor, cooperation)
         _require_status(cooperation, CooperationStatus.AGREED, CooperationStatus.IMPLEMENTING)
         if milestone.status == MilestoneStatus.DONE:
-            raise InvalidTransition(_("A milestone that is done can no longer be changed."), code="milestone_done")
+            raise InvalidTransition(
+                _("A milestone that is done can no longer be changed."), code="milestone_done"
+            )
         errors: dict[str, list[str]] = {}
         title, planned = _milestone_values(data, errors)
         status = data.get("status") or milestone.status
         if status not in (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS):
-            errors.setdefault("status", []).append(_("Choose planned or in progress; use “complete” to finish it."))
+            errors.setdefault("status", []).append(
+                _("Choose planned or in progress; use “complete” to finish it.")
+            )
         raise_if(errors)
-        before = {"title": milestone.title, "planned_on": milestone.planned_on.isoformat(), "status": milestone.status}
+        before = {
+            "title": milestone.title,
+            "planned_on": milestone.planned_on.isoformat(),
+            "status": milestone.status,
+        }
         if planned != milestone.planned_on:
             milestone.overdue_flagged_at = None
         milestone.title, milestone.planned_on, milestone.status = title, planned, status
         milestone.save()
-        _audit(actor, "milestone.update", milestone, {"before": before, "after": {
-            "title": title, "planned_on": planned.isoformat(), "status": status}})
+        _audit(
+            actor,
+            "milestone.update",
+            milestone,
+            {
+                "before": before,
+                "after": {"title": title, "planned_on": planned.isoformat(), "status": status},
+            },
+        )
     return milestone
 
 
 def milestone_complete(
-    *, actor: Actor, milestone_id: int, done_on: dt.date | str | None, now: dt.datetime | None = None,
+    *,
+    actor: Actor,
+    milestone_id: int,
+    done_on: dt.date | str | None,
+    now: dt.datetime | None = None,
     via_sheet: bool = False,
 ) -> Milestone:
     """The milestone is reached on `done_on` (owner; the city of the region through the tracking sheet)."""
@@ -417,7 +526,9 @@ def milestone_complete(
         errors: dict[str, list[str]] = {}
         done = _date({"done_on": done_on}, "done_on", errors, today=timezone.localdate(now), not_future=True)
         raise_if(errors)
-        Milestone.objects.filter(pk=milestone.pk).update(status=MilestoneStatus.DONE, done_on=done, updated_at=now)
+        Milestone.objects.filter(pk=milestone.pk).update(
+            status=MilestoneStatus.DONE, done_on=done, updated_at=now
+        )
         milestone.refresh_from_db()
         _audit(actor, "milestone.complete", milestone, {"done_on": done.isoformat(), "sheet": via_sheet})
     return milestone
@@ -427,7 +538,12 @@ def milestone_complete(
 
 
 def progress_report_create(
-    *, actor: Actor, cooperation_id: int, data: dict[str, Any], files=(), now: dt.datetime | None = None,
+    *,
+    actor: Actor,
+    cooperation_id: int,
+    data: dict[str, Any],
+    files=(),
+    now: dt.datetime | None = None,
     via_sheet: bool = False,
 ) -> ProgressReport:
     """A progress report by the owner (or, through the tracking sheet, by the city of the region)."""
@@ -438,35 +554,53 @@ def progress_report_create(
             raise PermissionDenied(_("Only the scenario's owner organisation may report progress."))
         _require_status(cooperation, CooperationStatus.AGREED, CooperationStatus.IMPLEMENTING)
         errors: dict[str, list[str]] = {}
-        reported_on = _date(data, "reported_on", errors, required=False, today=timezone.localdate(now),
-                            not_future=True) or timezone.localdate(now)
+        reported_on = _date(
+            data, "reported_on", errors, required=False, today=timezone.localdate(now), not_future=True
+        ) or timezone.localdate(now)
         percent = _integer(data, "percent_complete", errors, low=0, high=100)
         text = clean_text(data, "text", errors, max_length=4000, required=True)
         raise_if(errors)
         checked = validate_files(files)
         report = ProgressReport.objects.create(
-            cooperation=cooperation, reported_on=reported_on, percent_complete=percent, text=text,
-            source=ReportSource.SHEET if via_sheet else ReportSource.FORM, author=actor.user,
+            cooperation=cooperation,
+            reported_on=reported_on,
+            percent_complete=percent,
+            text=text,
+            source=ReportSource.SHEET if via_sheet else ReportSource.FORM,
+            author=actor.user,
             organisation=actor.organisation,
         )
         save_attachments(CooperationAttachment, checked, actor=actor, cooperation=cooperation, report=report)
-        _audit(actor, "progress_report.create", report, {
-            "cooperation": cooperation.pk, "percent": percent, "reported_on": reported_on.isoformat(),
-            "sheet": via_sheet, "attachments": len(checked)})
+        _audit(
+            actor,
+            "progress_report.create",
+            report,
+            {
+                "cooperation": cooperation.pk,
+                "percent": percent,
+                "reported_on": reported_on.isoformat(),
+                "sheet": via_sheet,
+                "attachments": len(checked),
+            },
+        )
         recipients = _users_of(*_supplier_side(cooperation)) + _city_users(cooperation.scenario.region_id)
         if via_sheet:
             recipients += _users_of(cooperation.owner_id)
         notify(
-            recipients=recipients, verb=VERB_REPORT,
+            recipients=recipients,
+            verb=VERB_REPORT,
             message=gettext_lazy("New progress report on “%(scenario)s”: %(percent)d%% complete."),
-            params={"scenario": cooperation.scenario.title, "percent": percent}, link=_link(cooperation),
-            obj=cooperation, exclude=actor.user,
+            params={"scenario": cooperation.scenario.title, "percent": percent},
+            link=_link(cooperation),
+            obj=cooperation,
+            exclude=actor.user,
         )
     return report
 
 
-def followup_create(*, actor: Actor, cooperation_id: int, data: dict[str, Any], now: dt.datetime | None = None
-                    ) -> FollowUp:
+def followup_create(
+    *, actor: Actor, cooperation_id: int, data: dict[str, Any], now: dt.datetime | None = None
+) -> FollowUp:
     """A comment by the city lead department of the scenario's region or by the office, with a risk level."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -481,34 +615,52 @@ def followup_create(*, actor: Actor, cooperation_id: int, data: dict[str, Any], 
             errors.setdefault("risk_level", []).append(_("Choose a risk level from the list."))
         raise_if(errors)
         followup = FollowUp.objects.create(
-            cooperation=cooperation, comment=comment, risk_level=risk, author=actor.user,
-            organisation=actor.organisation, created_at=now,
+            cooperation=cooperation,
+            comment=comment,
+            risk_level=risk,
+            author=actor.user,
+            organisation=actor.organisation,
+            created_at=now,
         )
         _audit(actor, "followup.create", followup, {"cooperation": cooperation.pk, "risk_level": risk})
         message = (
             gettext_lazy("%(org)s flagged a %(risk)s risk on “%(scenario)s”: %(comment)s")
-            if risk != RiskLevel.NONE else gettext_lazy("%(org)s commented on “%(scenario)s”: %(comment)s")
+            if risk != RiskLevel.NONE
+            else gettext_lazy("%(org)s commented on “%(scenario)s”: %(comment)s")
         )
         notify(
-            recipients=_users_of(cooperation.owner_id), verb=VERB_FOLLOWUP, message=message,
-            params={"org": actor.organisation.name, "risk": RiskLevel(risk).label, "scenario": cooperation.scenario.title,
-                    "comment": comment[:200]},
-            link=_link(cooperation), obj=cooperation, exclude=actor.user,
+            recipients=_users_of(cooperation.owner_id),
+            verb=VERB_FOLLOWUP,
+            message=message,
+            params={
+                "org": actor.organisation.name,
+                "risk": RiskLevel(risk).label,
+                "scenario": cooperation.scenario.title,
+                "comment": comment[:200],
+            },
+            link=_link(cooperation),
+            obj=cooperation,
+            exclude=actor.user,
         )
     return followup
 
 
-def followup_resolve(*, actor: Actor, followup_id: int, resolution: str = "", now: dt.datetime | None = None
-                     ) -> FollowUp:
+def followup_resolve(
+    *, actor: Actor, followup_id: int, resolution: str = "", now: dt.datetime | None = None
+) -> FollowUp:
     """Mark a flagged risk as resolved (city of the region or office)."""
     now = now or timezone.now()
     with transaction.atomic():
-        cooperation_id = FollowUp.objects.filter(pk=followup_id).values_list("cooperation_id", flat=True).first()
+        cooperation_id = (
+            FollowUp.objects.filter(pk=followup_id).values_list("cooperation_id", flat=True).first()
+        )
         if cooperation_id is None:
             raise NotFound(_("Follow-up not found."))
         cooperation = _locked(actor=actor, cooperation_id=cooperation_id)
         if not may_follow_up(actor, cooperation):
-            raise PermissionDenied(_("Only the city of the scenario's region or the office may resolve a risk."))
+            raise PermissionDenied(
+                _("Only the city of the scenario's region or the office may resolve a risk.")
+            )
         errors: dict[str, list[str]] = {}
         resolution = clean_text({"resolution": resolution}, "resolution", errors, max_length=1000)
         raise_if(errors)
@@ -525,8 +677,9 @@ def followup_resolve(*, actor: Actor, followup_id: int, resolution: str = "", no
 # ----------------------------------------------------------------------------------------------- pilot
 
 
-def pilot_accept(*, actor: Actor, cooperation_id: int, data: dict[str, Any], now: dt.datetime | None = None
-                 ) -> PilotAcceptance:
+def pilot_accept(
+    *, actor: Actor, cooperation_id: int, data: dict[str, Any], now: dt.datetime | None = None
+) -> PilotAcceptance:
     """Record the pilot's acceptance with its measured results; cooperation and scenario → piloted (owner).
 
     `data["metrics"]` is a list of `{"name", "before", "after", "unit"}`; at least one is required."""
@@ -541,11 +694,17 @@ def pilot_accept(*, actor: Actor, cooperation_id: int, data: dict[str, Any], now
         report = clean_text(data, "report", errors, max_length=4000, required=True)
         metrics = _metrics(data.get("metrics") or [], errors)
         if accepted_on and cooperation.started_on and accepted_on < cooperation.started_on:
-            errors.setdefault("accepted_on", []).append(_("The pilot cannot be accepted before the work started."))
+            errors.setdefault("accepted_on", []).append(
+                _("The pilot cannot be accepted before the work started.")
+            )
         raise_if(errors)
         scenario_transition(
-            actor=actor, scenario_id=cooperation.scenario_id, target=Status.PILOTED, now=now,
-            expected_status=Status.IMPLEMENTING, via=TRACKING,
+            actor=actor,
+            scenario_id=cooperation.scenario_id,
+            target=Status.PILOTED,
+            now=now,
+            expected_status=Status.IMPLEMENTING,
+            via=TRACKING,
         )
         _move(cooperation, to=CooperationStatus.PILOTED)
         acceptance = PilotAcceptance.objects.create(
@@ -554,14 +713,25 @@ def pilot_accept(*, actor: Actor, cooperation_id: int, data: dict[str, Any], now
         PilotMetric.objects.bulk_create(
             [PilotMetric(acceptance=acceptance, position=i, **m) for i, m in enumerate(metrics)]
         )
-        _audit(actor, "cooperation.accept_pilot", cooperation, {
-            "accepted_on": accepted_on.isoformat(),
-            "metrics": [{k: str(v) for k, v in m.items()} for m in metrics]})
+        _audit(
+            actor,
+            "cooperation.accept_pilot",
+            cooperation,
+            {
+                "accepted_on": accepted_on.isoformat(),
+                "metrics": [{k: str(v) for k, v in m.items()} for m in metrics],
+            },
+        )
         notify(
-            recipients=[*_users_of(*_supplier_side(cooperation)), *_city_users(cooperation.scenario.region_id)],
+            recipients=[
+                *_users_of(*_supplier_side(cooperation)),
+                *_city_users(cooperation.scenario.region_id),
+            ],
             verb=VERB_PILOTED,
             message=gettext_lazy("The pilot of “%(scenario)s” has been accepted."),
-            params={"scenario": cooperation.scenario.title}, link=_link(cooperation), obj=cooperation,
+            params={"scenario": cooperation.scenario.title},
+            link=_link(cooperation),
+            obj=cooperation,
             exclude=actor.user,
         )
     return acceptance
@@ -572,7 +742,9 @@ def _metrics(rows, errors: dict) -> list[dict]:
     out: list[dict] = []
     names: set[str] = set()
     if not isinstance(rows, list | tuple):
-        errors.setdefault("metrics", []).append(_("Enter the results as rows of name, before, after and unit."))
+        errors.setdefault("metrics", []).append(
+            _("Enter the results as rows of name, before, after and unit.")
+        )
         return out
     rows = [r for r in rows if any(str(r.get(k) or "").strip() for k in ("name", "before", "after", "unit"))]
     if not rows:
@@ -593,8 +765,9 @@ def _metrics(rows, errors: dict) -> list[dict]:
         for field, messages in row_errors.items():
             for text in messages:
                 errors.setdefault("metrics", []).append(
-                    _("Result %(n)d, %(field)s: %(message)s") % {"n": number, "field": _METRIC_LABELS[field](),
-                                                                  "message": text})
+                    _("Result %(n)d, %(field)s: %(message)s")
+                    % {"n": number, "field": _METRIC_LABELS[field](), "message": text}
+                )
         if not row_errors:
             out.append({"name": name, "before": before, "after": after, "unit": unit})
     return out
@@ -623,13 +796,19 @@ def milestones_flag_overdue(*, now: dt.datetime | None = None) -> int:
     flagged = 0
     for milestone in milestones_overdue(today=today).filter(overdue_flagged_at__isnull=True).order_by("pk"):
         with transaction.atomic():
-            if Milestone.objects.filter(pk=milestone.pk, overdue_flagged_at__isnull=True).update(
-                overdue_flagged_at=now
-            ) != 1:
+            if (
+                Milestone.objects.filter(pk=milestone.pk, overdue_flagged_at__isnull=True).update(
+                    overdue_flagged_at=now
+                )
+                != 1
+            ):
                 continue  # another run flagged it meanwhile
             cooperation = milestone.cooperation
             audit_record(
-                actor=None, organisation=None, action="milestone.flag_overdue", obj=milestone,
+                actor=None,
+                organisation=None,
+                action="milestone.flag_overdue",
+                obj=milestone,
                 data={"cooperation": cooperation.pk, "planned_on": milestone.planned_on.isoformat()},
             )
             notify(
@@ -638,10 +817,13 @@ def milestones_flag_overdue(*, now: dt.datetime | None = None) -> int:
                 message=gettext_lazy(
                     "The milestone “%(milestone)s” of “%(scenario)s” was planned for %(date)s and is not done yet."
                 ),
-                params={"milestone": milestone.title, "scenario": cooperation.scenario.title,
-                        "date": milestone.planned_on.isoformat()},
-                link=_link(cooperation), obj=milestone,
+                params={
+                    "milestone": milestone.title,
+                    "scenario": cooperation.scenario.title,
+                    "date": milestone.planned_on.isoformat(),
+                },
+                link=_link(cooperation),
+                obj=milestone,
             )
             flagged += 1
     return flagged
-

@@ -78,8 +78,10 @@ MILESTONE_COLUMNS = (
 )
 PROGRESS = "progress"
 MILESTONES = "milestones"
-SHEETS = {PROGRESS: (gettext_lazy("Cooperation progress"), PROGRESS_COLUMNS),
-          MILESTONES: (gettext_lazy("Milestones"), MILESTONE_COLUMNS)}
+SHEETS = {
+    PROGRESS: (gettext_lazy("Cooperation progress"), PROGRESS_COLUMNS),
+    MILESTONES: (gettext_lazy("Milestones"), MILESTONE_COLUMNS),
+}
 REQUIRED = {PROGRESS: ("cooperation", "percent", "reported_on", "note"), MILESTONES: ("milestone", "done_on")}
 NOTE_MAX = 4000
 
@@ -104,7 +106,9 @@ MESSAGES = {
     "too_long": gettext_lazy("The text is too long: %(length)d characters, at most %(limit)d."),
     "unknown_cooperation": gettext_lazy("There is no cooperation no. %(value)s in your region."),
     "unknown_milestone": gettext_lazy("There is no milestone no. %(value)s in your region."),
-    "not_active": gettext_lazy("Cooperation no. %(value)s is %(status)s: progress can no longer be reported."),
+    "not_active": gettext_lazy(
+        "Cooperation no. %(value)s is %(status)s: progress can no longer be reported."
+    ),
     "duplicate": gettext_lazy("The same number is already used in row %(first)d of this sheet."),
     "already_done": gettext_lazy("This milestone was already reached on %(value)s."),
     "rejected": gettext_lazy("%(message)s"),
@@ -121,8 +125,11 @@ def problem_where(problem: dict) -> str:
     labels = {c.key: str(c.label) for c in columns}
     if problem.get("row") and problem.get("column"):
         return _("Sheet “%(sheet)s”, row %(row)d, column %(letter)s (%(label)s)") % {
-            "sheet": title, "row": problem["row"], "letter": problem.get("letter") or "?",
-            "label": labels.get(problem["column"], problem["column"])}
+            "sheet": title,
+            "row": problem["row"],
+            "letter": problem.get("letter") or "?",
+            "label": labels.get(problem["column"], problem["column"]),
+        }
     if problem.get("row"):
         return _("Sheet “%(sheet)s”, row %(row)d") % {"sheet": title, "row": problem["row"]}
     return _("Sheet “%(sheet)s”") % {"sheet": title}
@@ -169,15 +176,35 @@ def sheet_xlsx(*, actor: Actor) -> bytes:
         ws.title = str(SHEETS[PROGRESS][0])
         _header(ws, PROGRESS_COLUMNS)
         for c in cooperations:
-            ws.append([c.pk, safe_text(c.scenario.title), safe_text(c.supplier.name), str(c.get_status_display()),
-                       last.get(c.pk), None, None, None])
+            ws.append(
+                [
+                    c.pk,
+                    safe_text(c.scenario.title),
+                    safe_text(c.supplier.name),
+                    str(c.get_status_display()),
+                    last.get(c.pk),
+                    None,
+                    None,
+                    None,
+                ]
+            )
         ms = wb.create_sheet(str(SHEETS[MILESTONES][0]))
         _header(ms, MILESTONE_COLUMNS)
-        milestones = Milestone.objects.filter(cooperation__in=cooperations).exclude(status=MilestoneStatus.DONE)
+        milestones = Milestone.objects.filter(cooperation__in=cooperations).exclude(
+            status=MilestoneStatus.DONE
+        )
         titles = {c.pk: c.scenario.title for c in cooperations}
         for m in milestones.order_by("cooperation_id", "planned_on", "pk"):
-            ms.append([m.pk, m.cooperation_id, safe_text(titles[m.cooperation_id]), safe_text(m.title),
-                       m.planned_on, None])
+            ms.append(
+                [
+                    m.pk,
+                    m.cooperation_id,
+                    safe_text(titles[m.cooperation_id]),
+                    safe_text(m.title),
+                    m.planned_on,
+                    None,
+                ]
+            )
             ms.cell(ms.max_row, 5).number_format = "yyyy-mm-dd"
         out = io.BytesIO()
         wb.save(out)
@@ -253,7 +280,8 @@ class _Context:
 
     def __post_init__(self):
         self.cooperations = {
-            c.pk: c for c in Cooperation.objects.filter(scenario__region_id=self.region_id).select_related("scenario")
+            c.pk: c
+            for c in Cooperation.objects.filter(scenario__region_id=self.region_id).select_related("scenario")
         }
         self.milestones = {
             m.pk: m for m in Milestone.objects.filter(cooperation__scenario__region_id=self.region_id)
@@ -272,7 +300,9 @@ def _read(ws, key: str, ctx: _Context, parsed: Parsed) -> None:
             positions[column] = (index, get_column_letter(index + 1))
     missing = [c for c in REQUIRED[key] if c not in positions]
     for column in missing:
-        parsed.problems.append(Problem("missing_column", row=1, column=column, params={"sheet": key, "label": column}))
+        parsed.problems.append(
+            Problem("missing_column", row=1, column=column, params={"sheet": key, "label": column})
+        )
     if missing:
         return
     seen: dict[int, int] = {}
@@ -296,14 +326,21 @@ def _read(ws, key: str, ctx: _Context, parsed: Parsed) -> None:
 
 class _Row:
     def __init__(self, sheet: str, row: int, values: tuple, positions: dict, problems: list[Problem]):
-        self.sheet, self.row, self.values, self.positions, self.problems = sheet, row, values, positions, problems
+        self.sheet, self.row, self.values, self.positions, self.problems = (
+            sheet,
+            row,
+            values,
+            positions,
+            problems,
+        )
         self.found = False
 
     def problem(self, column: str | None, code: str, **params) -> None:
         self.found = True
         letter = self.positions.get(column, (0, ""))[1] if column else ""
-        self.problems.append(Problem(code, row=self.row, column=column, letter=letter,
-                                     params={"sheet": self.sheet, **params}))
+        self.problems.append(
+            Problem(code, row=self.row, column=column, letter=letter, params={"sheet": self.sheet, **params})
+        )
 
     def raw(self, column: str):
         index = self.positions[column][0]
@@ -395,7 +432,9 @@ def _progress_row(reader: _Row, ctx: _Context, seen: dict) -> dict | None:
     if not filled:
         return None  # a row the city left as it was
     if cooperation.status not in ACTIVE_STATUSES:
-        reader.problem("cooperation", "not_active", value=number, status=str(cooperation.get_status_display()))
+        reader.problem(
+            "cooperation", "not_active", value=number, status=str(cooperation.get_status_display())
+        )
         return None
     if percent is not None and not 0 <= percent <= 100:
         reader.problem("percent", "percent_range")
@@ -407,9 +446,15 @@ def _progress_row(reader: _Row, ctx: _Context, seen: dict) -> dict | None:
         reader.problem("reported_on", "before_signing", value=cooperation.signed_on.isoformat())
     if reader.found:
         return None
-    return {"kind": PROGRESS, "row": reader.row, "cooperation": number, "percent": percent,
-            "reported_on": (reported_on or ctx.today).isoformat(), "text": note,
-            "scenario": cooperation.scenario.title}
+    return {
+        "kind": PROGRESS,
+        "row": reader.row,
+        "cooperation": number,
+        "percent": percent,
+        "reported_on": (reported_on or ctx.today).isoformat(),
+        "text": note,
+        "scenario": cooperation.scenario.title,
+    }
 
 
 def _milestone_row(reader: _Row, ctx: _Context, seen: dict) -> dict | None:
@@ -433,13 +478,21 @@ def _milestone_row(reader: _Row, ctx: _Context, seen: dict) -> dict | None:
             reader.problem("done_on", "already_done", value=milestone.done_on.isoformat())
         return None
     if cooperation.status not in ACTIVE_STATUSES:
-        reader.problem("milestone", "not_active", value=cooperation.pk, status=str(cooperation.get_status_display()))
+        reader.problem(
+            "milestone", "not_active", value=cooperation.pk, status=str(cooperation.get_status_display())
+        )
         return None
     if done_on < cooperation.signed_on:
         reader.problem("done_on", "before_signing", value=cooperation.signed_on.isoformat())
         return None
-    return {"kind": MILESTONES, "row": reader.row, "milestone": number, "cooperation": cooperation.pk,
-            "title": milestone.title, "done_on": done_on.isoformat()}
+    return {
+        "kind": MILESTONES,
+        "row": reader.row,
+        "milestone": number,
+        "cooperation": cooperation.pk,
+        "title": milestone.title,
+        "done_on": done_on.isoformat(),
+    }
 
 
 # ----------------------------------------------------------------------------------------- services
@@ -454,15 +507,22 @@ def sheet_upload_create(*, actor: Actor, uploaded, now: dt.datetime | None = Non
     uploaded.seek(0)
     with transaction.atomic():
         upload = SheetUpload(
-            organisation=actor.organisation, uploaded_by=actor.user, region_id=actor.region_id,
-            original_name=uploaded.name[-200:], changes=parsed.changes,
+            organisation=actor.organisation,
+            uploaded_by=actor.user,
+            region_id=actor.region_id,
+            original_name=uploaded.name[-200:],
+            changes=parsed.changes,
             problems=[p.as_json() for p in parsed.problems],
         )
         upload.file.save(uploaded.name, uploaded, save=False)
         upload.save()
         audit_record(
-            actor=actor.user, organisation=actor.organisation, action="tracking_sheet.upload", obj=upload,
-            data={"changes": len(parsed.changes), "problems": len(parsed.problems)}, ip_address=actor.ip_address,
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="tracking_sheet.upload",
+            obj=upload,
+            data={"changes": len(parsed.changes), "problems": len(parsed.problems)},
+            ip_address=actor.ip_address,
         )
     return upload
 
@@ -481,7 +541,9 @@ def sheet_upload_apply(*, actor: Actor, upload_id: int, now: dt.datetime | None 
     now = now or timezone.now()
     upload = sheet_upload_get_for_actor(actor=actor, pk=upload_id)
     if upload.problems:
-        raise ValidationFailed(_("The sheet has errors; fix them and upload it again."), code="sheet_has_errors")
+        raise ValidationFailed(
+            _("The sheet has errors; fix them and upload it again."), code="sheet_has_errors"
+        )
     try:
         with transaction.atomic():
             if SheetUpload.objects.filter(pk=upload.pk, applied_at__isnull=True).update(applied_at=now) != 1:
@@ -492,15 +554,22 @@ def sheet_upload_apply(*, actor: Actor, upload_id: int, now: dt.datetime | None 
                 except (ValidationFailed, InvalidTransition, PermissionDenied, NotFound) as exc:
                     raise _Rejected(change, exc) from None
             audit_record(
-                actor=actor.user, organisation=actor.organisation, action="tracking_sheet.apply", obj=upload,
-                data={"changes": len(upload.changes)}, ip_address=actor.ip_address,
+                actor=actor.user,
+                organisation=actor.organisation,
+                action="tracking_sheet.apply",
+                obj=upload,
+                data={"changes": len(upload.changes)},
+                ip_address=actor.ip_address,
             )
     except _Rejected as rejected:
         message = rejected.exc.message
         if rejected.exc.details:
             message += " " + " ".join(str(m) for msgs in rejected.exc.details.values() for m in msgs)
-        problem = Problem("rejected", row=rejected.change["row"], params={"sheet": rejected.change["kind"],
-                                                                           "message": message})
+        problem = Problem(
+            "rejected",
+            row=rejected.change["row"],
+            params={"sheet": rejected.change["kind"], "message": message},
+        )
         SheetUpload.objects.filter(pk=upload.pk).update(problems=[problem.as_json()])
         upload.refresh_from_db()
         return upload
@@ -519,8 +588,15 @@ def _apply(actor: Actor, change: dict, now: dt.datetime) -> None:
 
     if change["kind"] == PROGRESS:
         services.progress_report_create(
-            actor=actor, cooperation_id=change["cooperation"], now=now, via_sheet=True,
-            data={"percent_complete": change["percent"], "reported_on": change["reported_on"], "text": change["text"]},
+            actor=actor,
+            cooperation_id=change["cooperation"],
+            now=now,
+            via_sheet=True,
+            data={
+                "percent_complete": change["percent"],
+                "reported_on": change["reported_on"],
+                "text": change["text"],
+            },
         )
     else:
         services.milestone_complete(

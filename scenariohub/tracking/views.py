@@ -97,10 +97,17 @@ def cooperation_list(request):
     page = paginate(request, selectors.cooperation_list_for_actor(actor=actor, filters=filters))
     # HTMX filter changes get the results fragment of the same template.
     partial = request.htmx and not request.htmx.history_restore_request
-    return render(request, "tracking/cooperation_list.html" + ("#results" if partial else ""), {
-        "page": page, "form": form, "query": query_without_page(request),
-        "is_city": actor.role == Role.CITY, "is_office": actor.is_office,
-    })
+    return render(
+        request,
+        "tracking/cooperation_list.html" + ("#results" if partial else ""),
+        {
+            "page": page,
+            "form": form,
+            "query": query_without_page(request),
+            "is_city": actor.role == Role.CITY,
+            "is_office": actor.is_office,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------- detail
@@ -118,27 +125,32 @@ def cooperation_detail(request, pk: int):
     today = timezone.localdate()
     owner = selectors.is_owner(actor, cooperation)
     followups = list(cooperation.followups.all())
-    return render(request, "tracking/cooperation_detail.html", {
-        "cooperation": cooperation,
-        "scenario": cooperation.scenario,
-        "members": list(cooperation.application.members.all()),
-        "milestones": [(m, m.is_overdue(today)) for m in cooperation.milestones.all()],
-        "reports": list(cooperation.reports.all()),
-        "followups": followups,
-        "acceptance": selectors.acceptance_of(cooperation),
-        "metrics": selectors.pilot_metrics(cooperation),
-        "timeline": selectors.cooperation_timeline(cooperation=cooperation),
-        "is_owner": owner,
-        "can_follow_up": selectors.may_follow_up(actor, cooperation),
-        "can_terminate": actor.is_office or (
-            selectors.is_city_of(actor, cooperation) and cooperation.scenario.owner.type not in (Role.OFFICE,
-                                                                                                 Role.DEPARTMENT)
-        ),
-        "milestone_form": MilestoneForm(),
-        "followup_form": FollowUpForm(),
-        "complete_form": CompleteForm(initial={"done_on": today}),
-        "start_form": StartForm(initial={"started_on": today}),
-    })
+    return render(
+        request,
+        "tracking/cooperation_detail.html",
+        {
+            "cooperation": cooperation,
+            "scenario": cooperation.scenario,
+            "members": list(cooperation.application.members.all()),
+            "milestones": [(m, m.is_overdue(today)) for m in cooperation.milestones.all()],
+            "reports": list(cooperation.reports.all()),
+            "followups": followups,
+            "acceptance": selectors.acceptance_of(cooperation),
+            "metrics": selectors.pilot_metrics(cooperation),
+            "timeline": selectors.cooperation_timeline(cooperation=cooperation),
+            "is_owner": owner,
+            "can_follow_up": selectors.may_follow_up(actor, cooperation),
+            "can_terminate": actor.is_office
+            or (
+                selectors.is_city_of(actor, cooperation)
+                and cooperation.scenario.owner.type not in (Role.OFFICE, Role.DEPARTMENT)
+            ),
+            "milestone_form": MilestoneForm(),
+            "followup_form": FollowUpForm(),
+            "complete_form": CompleteForm(initial={"done_on": today}),
+            "start_form": StartForm(initial={"started_on": today}),
+        },
+    )
 
 
 @login_required
@@ -165,13 +177,20 @@ def cooperation_create(request, application_pk: int):
     if actor.organisation_id != application.scenario.owner_id:
         from scenariohub.matching.selectors import application_visible_q
 
-        if Application.objects.filter(application_visible_q(actor), pk=application.pk).exists() or actor.is_office:
+        if (
+            Application.objects.filter(application_visible_q(actor), pk=application.pk).exists()
+            or actor.is_office
+        ):
             raise HttpForbidden(_("Only the scenario's owner organisation may record the agreement."))
         raise Http404(_("Application not found."))
-    form = CooperationForm(request.POST or None, request.FILES or None, initial={
-        "parties": f"{application.scenario.owner.name}、{application.supplier.name}",
-        "signed_on": timezone.localdate(),
-    })
+    form = CooperationForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "parties": f"{application.scenario.owner.name}、{application.supplier.name}",
+            "signed_on": timezone.localdate(),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
         try:
@@ -202,7 +221,9 @@ def cooperation_start(request, pk: int):
         return _detail(pk)
     try:
         services.cooperation_start(
-            actor=actor_for_request(request), cooperation_id=cooperation.pk, started_on=form.cleaned_data["started_on"]
+            actor=actor_for_request(request),
+            cooperation_id=cooperation.pk,
+            started_on=form.cleaned_data["started_on"],
         )
     except DomainError as exc:
         _raise_http(exc)
@@ -219,11 +240,13 @@ def cooperation_terminate(request, pk: int):
     form = TerminateForm(request.POST or None)
     if request.method == "POST":
         done = _run_form(
-            request, form,
+            request,
+            form,
             lambda d: services.cooperation_terminate(
                 actor=actor_for_request(request), cooperation_id=pk, reason=d["reason"]
             ),
-            success=_("The cooperation is terminated and the scenario closed."), to=_detail(pk),
+            success=_("The cooperation is terminated and the scenario closed."),
+            to=_detail(pk),
         )
         if done:
             return done
@@ -236,9 +259,11 @@ def milestone_add(request, pk: int):
     _cooperation(request, pk, write=True)
     form = MilestoneForm(request.POST)
     done = _run_form(
-        request, form,
+        request,
+        form,
         lambda d: services.milestone_add(actor=actor_for_request(request), cooperation_id=pk, data=d),
-        success=_("Milestone added."), to=_detail(pk),
+        success=_("Milestone added."),
+        to=_detail(pk),
     )
     if done:
         return done
@@ -258,13 +283,17 @@ def _milestone(request, pk: int, *, write: bool = True) -> Milestone:
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk: int):
     milestone = _milestone(request, pk)
-    form = MilestoneEditForm(request.POST or None, initial={
-        "title": milestone.title, "planned_on": milestone.planned_on, "status": milestone.status})
+    form = MilestoneEditForm(
+        request.POST or None,
+        initial={"title": milestone.title, "planned_on": milestone.planned_on, "status": milestone.status},
+    )
     if request.method == "POST":
         done = _run_form(
-            request, form,
+            request,
+            form,
             lambda d: services.milestone_update(actor=actor_for_request(request), milestone_id=pk, data=d),
-            success=_("Milestone saved."), to=_detail(milestone.cooperation_id),
+            success=_("Milestone saved."),
+            to=_detail(milestone.cooperation_id),
         )
         if done:
             return done
@@ -277,10 +306,13 @@ def milestone_complete(request, pk: int):
     milestone = _milestone(request, pk)
     form = CompleteForm(request.POST)
     done = _run_form(
-        request, form,
-        lambda d: services.milestone_complete(actor=actor_for_request(request), milestone_id=pk,
-                                              done_on=d["done_on"]),
-        success=_("Milestone marked as reached."), to=_detail(milestone.cooperation_id),
+        request,
+        form,
+        lambda d: services.milestone_complete(
+            actor=actor_for_request(request), milestone_id=pk, done_on=d["done_on"]
+        ),
+        success=_("Milestone marked as reached."),
+        to=_detail(milestone.cooperation_id),
     )
     if done:
         return done
@@ -292,15 +324,21 @@ def milestone_complete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def report_create(request, pk: int):
     cooperation = _cooperation(request, pk, write=True)
-    form = ReportForm(request.POST or None, request.FILES or None, initial={"reported_on": timezone.localdate()})
+    form = ReportForm(
+        request.POST or None, request.FILES or None, initial={"reported_on": timezone.localdate()}
+    )
     if request.method == "POST":
         done = _run_form(
-            request, form,
+            request,
+            form,
             lambda d: services.progress_report_create(
-                actor=actor_for_request(request), cooperation_id=pk,
-                data={k: v for k, v in d.items() if k != "attachments"}, files=d["attachments"],
+                actor=actor_for_request(request),
+                cooperation_id=pk,
+                data={k: v for k, v in d.items() if k != "attachments"},
+                files=d["attachments"],
             ),
-            success=_("Progress report saved."), to=_detail(pk),
+            success=_("Progress report saved."),
+            to=_detail(pk),
         )
         if done:
             return done
@@ -313,9 +351,11 @@ def followup_create(request, pk: int):
     _cooperation(request, pk)
     form = FollowUpForm(request.POST)
     done = _run_form(
-        request, form,
+        request,
+        form,
         lambda d: services.followup_create(actor=actor_for_request(request), cooperation_id=pk, data=d),
-        success=_("Follow-up saved."), to=_detail(pk),
+        success=_("Follow-up saved."),
+        to=_detail(pk),
     )
     if done:
         return done
@@ -332,10 +372,13 @@ def followup_resolve(request, pk: int):
     _cooperation(request, followup.cooperation_id)
     form = ResolveForm(request.POST)
     done = _run_form(
-        request, form,
-        lambda d: services.followup_resolve(actor=actor_for_request(request), followup_id=pk,
-                                            resolution=d["resolution"]),
-        success=_("Risk marked as resolved."), to=_detail(followup.cooperation_id),
+        request,
+        form,
+        lambda d: services.followup_resolve(
+            actor=actor_for_request(request), followup_id=pk, resolution=d["resolution"]
+        ),
+        success=_("Risk marked as resolved."),
+        to=_detail(followup.cooperation_id),
     )
     if done:
         return done
@@ -350,10 +393,13 @@ def pilot_accept(request, pk: int):
     form = PilotForm(request.POST or None, initial={"accepted_on": timezone.localdate()})
     if request.method == "POST":
         done = _run_form(
-            request, form,
-            lambda d: services.pilot_accept(actor=actor_for_request(request), cooperation_id=pk,
-                                            data=form.service_data()),
-            success=_("The pilot is accepted; the scenario is now piloted."), to=_detail(pk),
+            request,
+            form,
+            lambda d: services.pilot_accept(
+                actor=actor_for_request(request), cooperation_id=pk, data=form.service_data()
+            ),
+            success=_("The pilot is accepted; the scenario is now piloted."),
+            to=_detail(pk),
         )
         if done:
             return done
@@ -409,11 +455,16 @@ def _upload(request, pk: int) -> SheetUpload:
 @require_GET
 def sheet_preview(request, pk: int):
     upload = _upload(request, pk)
-    return render(request, "tracking/sheet_preview.html", {
-        "upload": upload, "problems": [sheet.rendered(p) for p in upload.problems],
-        "reports": [c for c in upload.changes if c["kind"] == sheet.PROGRESS],
-        "milestones": [c for c in upload.changes if c["kind"] == sheet.MILESTONES],
-    })
+    return render(
+        request,
+        "tracking/sheet_preview.html",
+        {
+            "upload": upload,
+            "problems": [sheet.rendered(p) for p in upload.problems],
+            "reports": [c for c in upload.changes if c["kind"] == sheet.PROGRESS],
+            "milestones": [c for c in upload.changes if c["kind"] == sheet.MILESTONES],
+        },
+    )
 
 
 @login_required
@@ -427,7 +478,9 @@ def sheet_apply(request, pk: int):
         messages.error(request, exc.message)
         return redirect("tracking:sheet-preview", pk=pk)
     if upload.applied_at:
-        messages.success(request, _("%(n)d updates from the tracking sheet are saved.") % {"n": len(upload.changes)})
+        messages.success(
+            request, _("%(n)d updates from the tracking sheet are saved.") % {"n": len(upload.changes)}
+        )
         return redirect(reverse("tracking:cooperation-list"))
     messages.error(request, _("Nothing was saved: a row was refused. Fix it and upload the sheet again."))
     return redirect("tracking:sheet-preview", pk=pk)

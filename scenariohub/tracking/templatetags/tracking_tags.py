@@ -18,5 +18,7 @@ def cooperation_link(context, scenario):
     actor = context.get("actor")
     cooperation = None
     if actor is not None and not actor.is_anonymous and scenario.status in _WITH_AGREEMENT:
-        cooperation = Cooperation.objects.filter(cooperation_visible_q(actor), scenario_id=scenario.pk).first()
+        cooperation = Cooperation.objects.filter(
+            cooperation_visible_q(actor), scenario_id=scenario.pk
+        ).first()
     return {"cooperation": cooperation}

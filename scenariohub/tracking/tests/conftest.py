@@ -35,7 +35,8 @@ def apply_and_shortlist(provider, supplier, consortium_member=None, **scenario_k
         SupplierProfileFactory(organisation=supplier.organisation)
     members = [consortium_member.organisation_id] if consortium_member else []
     application = application_create(
-        actor=as_actor(supplier), scenario_id=scenario.pk,
+        actor=as_actor(supplier),
+        scenario_id=scenario.pk,
         data={"proposal": "基于深度学习的表面缺陷检测方案，三个月完成产线部署。", "members": members},
     )
     return application_shortlist(actor=as_actor(provider), application_id=application.pk)
@@ -68,7 +69,9 @@ def agreed(provider, shortlisted):
 
 @pytest.fixture
 def implementing(provider, agreed):
-    return services.cooperation_start(actor=as_actor(provider), cooperation_id=agreed.pk, started_on=dt.date(2026, 3, 10))
+    return services.cooperation_start(
+        actor=as_actor(provider), cooperation_id=agreed.pk, started_on=dt.date(2026, 3, 10)
+    )
 
 
 def metrics():
@@ -81,8 +84,13 @@ def metrics():
 @pytest.fixture
 def piloted(provider, implementing):
     services.pilot_accept(
-        actor=as_actor(provider), cooperation_id=implementing.pk,
-        data={"accepted_on": timezone.localdate(), "report": "试点验收通过，指标全部达到合同要求。", "metrics": metrics()},
+        actor=as_actor(provider),
+        cooperation_id=implementing.pk,
+        data={
+            "accepted_on": timezone.localdate(),
+            "report": "试点验收通过，指标全部达到合同要求。",
+            "metrics": metrics(),
+        },
     )
     implementing.refresh_from_db()
     return implementing

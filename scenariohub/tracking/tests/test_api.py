@@ -17,11 +17,18 @@ API = "/api/v1"
 
 
 def post(client, path, body=None, method="post"):
-    return getattr(client, method)(f"{API}{path}", data=json.dumps(body or {}), content_type="application/json")
+    return getattr(client, method)(
+        f"{API}{path}", data=json.dumps(body or {}), content_type="application/json"
+    )
 
 
-AGREEMENT = {"parties": "成都智造示范工厂、蜀智科技有限公司", "signed_on": "2026-03-02", "amount": "1250000.00",
-             "duration_months": 12, "scope": "缺陷检测系统研发与部署。"}
+AGREEMENT = {
+    "parties": "成都智造示范工厂、蜀智科技有限公司",
+    "signed_on": "2026-03-02",
+    "amount": "1250000.00",
+    "duration_months": 12,
+    "scope": "缺陷检测系统研发与部署。",
+}
 
 
 def test_owner_records_an_agreement_and_walks_it_to_piloted(provider, shortlisted):
@@ -29,24 +36,42 @@ def test_owner_records_an_agreement_and_walks_it_to_piloted(provider, shortliste
     response = post(client, "/cooperations", {"application": shortlisted.pk, **AGREEMENT})
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["status"], body["amount"], body["supplier"]["name"]) == ("agreed", "1250000.00", "蜀智科技有限公司")
+    assert (body["status"], body["amount"], body["supplier"]["name"]) == (
+        "agreed",
+        "1250000.00",
+        "蜀智科技有限公司",
+    )
     assert [m["name"] for m in body["members"]] == ["天府算法科技有限公司"]
     pk = body["id"]
     assert Scenario.objects.get(pk=shortlisted.scenario_id).status == Status.AGREED
 
-    assert post(client, f"/cooperations/{pk}/start", {"started_on": "2026-03-10"}).json()["status"] == "implementing"
-    created = post(client, f"/cooperations/{pk}/milestones", {"title": "数据采集", "planned_on": "2026-04-30"})
-    assert created.status_code == 201 and created.json()["overdue"] is (timezone.localdate().isoformat() > "2026-04-30")
+    assert (
+        post(client, f"/cooperations/{pk}/start", {"started_on": "2026-03-10"}).json()["status"]
+        == "implementing"
+    )
+    created = post(
+        client, f"/cooperations/{pk}/milestones", {"title": "数据采集", "planned_on": "2026-04-30"}
+    )
+    assert created.status_code == 201 and created.json()["overdue"] is (
+        timezone.localdate().isoformat() > "2026-04-30"
+    )
     mid = created.json()["id"]
     done = post(client, f"/milestones/{mid}/complete", {"done_on": "2026-04-28"}).json()
     assert (done["status"], done["done_on"]) == ("done", "2026-04-28")
     report = post(client, f"/cooperations/{pk}/reports", {"percent_complete": 60, "text": "模型训练中。"})
     assert report.status_code == 201 and ProgressReport.objects.get().percent_complete == 60
-    pilot = post(client, f"/cooperations/{pk}/pilot", {
-        "accepted_on": timezone.localdate().isoformat(), "report": "验收通过。", "metrics": metrics()})
+    pilot = post(
+        client,
+        f"/cooperations/{pk}/pilot",
+        {"accepted_on": timezone.localdate().isoformat(), "report": "验收通过。", "metrics": metrics()},
+    )
     assert pilot.status_code == 200, pilot.content
-    assert pilot.json()["acceptance"]["metrics"][0] == {"name": "缺陷检出率", "before": "92.0000",
-                                                         "after": "99.2000", "unit": "%"}
+    assert pilot.json()["acceptance"]["metrics"][0] == {
+        "name": "缺陷检出率",
+        "before": "92.0000",
+        "after": "99.2000",
+        "unit": "%",
+    }
     assert Cooperation.objects.get(pk=pk).status == CooperationStatus.PILOTED
     assert Scenario.objects.get(pk=shortlisted.scenario_id).status == Status.PILOTED
 
@@ -57,9 +82,14 @@ def test_anonymous_gets_401(anon_client, agreed):
     assert post(anon_client, f"/cooperations/{agreed.pk}/start").status_code == 401
 
 
-def test_supplier_sees_only_its_own_cooperations_and_reports(supplier, consortium_member, outsider_supplier,
-                                                            provider, implementing):
-    post(token_client(provider), f"/cooperations/{implementing.pk}/reports", {"percent_complete": 30, "text": "进行中"})
+def test_supplier_sees_only_its_own_cooperations_and_reports(
+    supplier, consortium_member, outsider_supplier, provider, implementing
+):
+    post(
+        token_client(provider),
+        f"/cooperations/{implementing.pk}/reports",
+        {"percent_complete": 30, "text": "进行中"},
+    )
     for persona in (supplier, consortium_member):
         client = token_client(persona)
         assert client.get(f"{API}/cooperations").json()["count"] == 1
@@ -82,18 +112,26 @@ def test_city_sees_only_its_region(chengdu_city, mianyang_city, office, implemen
 
 
 def test_seen_but_not_allowed_is_403(supplier, chengdu_city, implementing):
-    response = post(token_client(supplier), f"/cooperations/{implementing.pk}/milestones",
-                    {"title": "x", "planned_on": "2026-05-01"})
+    response = post(
+        token_client(supplier),
+        f"/cooperations/{implementing.pk}/milestones",
+        {"title": "x", "planned_on": "2026-05-01"},
+    )
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
-    response = post(token_client(chengdu_city), f"/cooperations/{implementing.pk}/reports",
-                    {"percent_complete": 10, "text": "x"})
+    response = post(
+        token_client(chengdu_city),
+        f"/cooperations/{implementing.pk}/reports",
+        {"percent_complete": 10, "text": "x"},
+    )
     assert response.status_code == 403
     assert not Milestone.objects.exists() and not ProgressReport.objects.exists()
 
 
 def test_city_follows_up_and_resolves(chengdu_city, provider, implementing):
     client = token_client(chengdu_city)
-    response = post(client, f"/cooperations/{implementing.pk}/followups", {"comment": "进度滞后", "risk_level": "high"})
+    response = post(
+        client, f"/cooperations/{implementing.pk}/followups", {"comment": "进度滞后", "risk_level": "high"}
+    )
     assert response.status_code == 201
     listed = client.get(f"{API}/cooperations?risk=true").json()
     assert [c["has_open_risk"] for c in listed["items"]] == [True]
@@ -111,8 +149,11 @@ def test_bad_input_is_422_and_nothing_is_written(provider, shortlisted, agreed):
     assert token_client(provider).get(f"{API}/cooperations?year=20x6").status_code == 422
     response = token_client(provider).get(f"{API}/cooperations?region=999999")
     assert response.status_code == 422 and "region" in response.json()["details"]
-    response = post(client, f"/cooperations/{agreed.pk}/pilot", {
-        "accepted_on": "2026-04-01", "report": "x", "metrics": metrics()})
+    response = post(
+        client,
+        f"/cooperations/{agreed.pk}/pilot",
+        {"accepted_on": "2026-04-01", "report": "x", "metrics": metrics()},
+    )
     assert response.status_code == 409  # not implementing yet
     assert not ProgressReport.objects.exists()
     assert Cooperation.objects.get(pk=agreed.pk).status == CooperationStatus.AGREED
@@ -129,6 +170,8 @@ def test_agreement_refusals(supplier, provider, office, shortlisted, agreed):
 
 
 def test_generic_scenario_transition_api_refuses_the_cooperation_steps(provider, shortlisted):
-    response = post(token_client(provider), f"/scenarios/{shortlisted.scenario_id}/transitions", {"to": "agreed"})
+    response = post(
+        token_client(provider), f"/scenarios/{shortlisted.scenario_id}/transitions", {"to": "agreed"}
+    )
     assert response.status_code == 409 and response.json()["code"] == "not_directly"
     assert Scenario.objects.get(pk=shortlisted.scenario_id).status == Status.MATCHING

@@ -14,7 +14,9 @@ from scenariohub.tracking.models import Cooperation, CooperationStatus, FollowUp
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_agreement_progress_and_pilot(reference_data, new_page, provider, chengdu_city, shortlisted, tmp_path):
+def test_agreement_progress_and_pilot(
+    reference_data, new_page, provider, chengdu_city, shortlisted, tmp_path
+):
     today = timezone.localdate().isoformat()
     owner = new_page()
     log_in(owner, provider)

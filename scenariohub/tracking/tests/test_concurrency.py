@@ -46,22 +46,39 @@ def _race(*calls):
 
 @pytest.fixture
 def colleague(provider):
-    return MembershipFactory(organisation=provider.organisation, role=Role.PROVIDER,
-                             user=UserFactory(username="provider-colleague", email="colleague@example.cn"))
+    return MembershipFactory(
+        organisation=provider.organisation,
+        role=Role.PROVIDER,
+        user=UserFactory(username="provider-colleague", email="colleague@example.cn"),
+    )
 
 
-def test_two_agreements_on_one_scenario_at_once(provider, colleague, supplier, outsider_supplier, shortlisted):
-    second = application_create(actor=as_actor(outsider_supplier), scenario_id=shortlisted.scenario_id,
-                                data={"proposal": "另一套方案"})
+def test_two_agreements_on_one_scenario_at_once(
+    provider, colleague, supplier, outsider_supplier, shortlisted
+):
+    second = application_create(
+        actor=as_actor(outsider_supplier),
+        scenario_id=shortlisted.scenario_id,
+        data={"proposal": "另一套方案"},
+    )
     application_shortlist(actor=as_actor(provider), application_id=second.pk)
     results = _race(
-        lambda: services.cooperation_create(actor=as_actor(provider), application_id=shortlisted.pk, data=AGREEMENT),
-        lambda: services.cooperation_create(actor=as_actor(colleague), application_id=second.pk, data=AGREEMENT),
+        lambda: services.cooperation_create(
+            actor=as_actor(provider), application_id=shortlisted.pk, data=AGREEMENT
+        ),
+        lambda: services.cooperation_create(
+            actor=as_actor(colleague), application_id=second.pk, data=AGREEMENT
+        ),
     )
     assert sum(isinstance(r, Cooperation) for r in results) == 1, results
     assert sum(isinstance(r, DomainError) for r in results) == 1, results
     assert Cooperation.objects.count() == 1
-    assert ScenarioTransition.objects.filter(scenario_id=shortlisted.scenario_id, to_status=Status.AGREED).count() == 1
+    assert (
+        ScenarioTransition.objects.filter(
+            scenario_id=shortlisted.scenario_id, to_status=Status.AGREED
+        ).count()
+        == 1
+    )
     assert AuditLog.objects.filter(action="cooperation.create").count() == 1
 
 
@@ -71,5 +88,10 @@ def test_two_starts_of_one_cooperation_at_once(provider, colleague, agreed):
         lambda: services.cooperation_start(actor=as_actor(colleague), cooperation_id=agreed.pk),
     )
     assert sum(isinstance(r, Cooperation) for r in results) == 1, results
-    assert ScenarioTransition.objects.filter(scenario_id=agreed.scenario_id, to_status=Status.IMPLEMENTING).count() == 1
+    assert (
+        ScenarioTransition.objects.filter(
+            scenario_id=agreed.scenario_id, to_status=Status.IMPLEMENTING
+        ).count()
+        == 1
+    )
     assert AuditLog.objects.filter(action="cooperation.start").count() == 1

@@ -24,17 +24,26 @@ def test_cooperation_steps_move_the_funnel(provider, office, shortlisted):
     before = funnel(2026)
     assert [before[k] for k in ("agreed", "implementing", "piloted", "benchmark")] == [0, 0, 0, 0]
     signed = dt.datetime(2026, 3, 2, 10, 0, tzinfo=TZ)
-    cooperation = services.cooperation_create(actor=as_actor(provider), application_id=shortlisted.pk,
-                                              data=AGREEMENT, now=signed)
+    cooperation = services.cooperation_create(
+        actor=as_actor(provider), application_id=shortlisted.pk, data=AGREEMENT, now=signed
+    )
     assert funnel(2026)["agreed"] == 1 and funnel(2026)["implementing"] == 0
-    services.cooperation_start(actor=as_actor(provider), cooperation_id=cooperation.pk,
-                               started_on="2026-03-10", now=dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ))
-    services.pilot_accept(actor=as_actor(provider), cooperation_id=cooperation.pk, data={
-        "accepted_on": "2026-09-30", "report": "验收通过。", "metrics": metrics()},
-        now=dt.datetime(2026, 9, 30, 16, 0, tzinfo=TZ))
+    services.cooperation_start(
+        actor=as_actor(provider),
+        cooperation_id=cooperation.pk,
+        started_on="2026-03-10",
+        now=dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ),
+    )
+    services.pilot_accept(
+        actor=as_actor(provider),
+        cooperation_id=cooperation.pk,
+        data={"accepted_on": "2026-09-30", "report": "验收通过。", "metrics": metrics()},
+        now=dt.datetime(2026, 9, 30, 16, 0, tzinfo=TZ),
+    )
     # Designated on 1 January at 00:30 Beijing time: 2027 already, though still 2026 in UTC.
-    services.cooperation_designate_benchmark(actor=as_actor(office), cooperation_id=cooperation.pk,
-                                             now=dt.datetime(2027, 1, 1, 0, 30, tzinfo=TZ))
+    services.cooperation_designate_benchmark(
+        actor=as_actor(office), cooperation_id=cooperation.pk, now=dt.datetime(2027, 1, 1, 0, 30, tzinfo=TZ)
+    )
     after = funnel(2026)
     assert [after[k] for k in ("agreed", "implementing", "piloted", "benchmark")] == [1, 1, 1, 0]
     assert funnel(2027)["benchmark"] == 1

@@ -26,16 +26,24 @@ def at(day: str, hour: int = 8) -> dt.datetime:
 def plan(provider, implementing):
     actor = as_actor(provider)
     data = [("数据采集", "2026-04-30"), ("模型训练", "2026-05-31"), ("上线部署", "2026-06-30")]
-    return [services.milestone_add(actor=actor, cooperation_id=implementing.pk,
-                                   data={"title": t, "planned_on": d}) for t, d in data]
+    return [
+        services.milestone_add(
+            actor=actor, cooperation_id=implementing.pk, data={"title": t, "planned_on": d}
+        )
+        for t, d in data
+    ]
 
 
 def test_overdue_is_computed_live_from_the_planned_date(plan, provider):
-    services.milestone_complete(actor=as_actor(provider), milestone_id=plan[0].pk, done_on="2026-04-29",
-                                now=at("2026-05-01"))
+    services.milestone_complete(
+        actor=as_actor(provider), milestone_id=plan[0].pk, done_on="2026-04-29", now=at("2026-05-01")
+    )
     assert list(selectors.milestones_overdue(today=dt.date(2026, 5, 31))) == []  # due today is not late
     assert [m.title for m in selectors.milestones_overdue(today=dt.date(2026, 6, 1))] == ["模型训练"]
-    assert [m.title for m in selectors.milestones_overdue(today=dt.date(2026, 7, 1))] == ["模型训练", "上线部署"]
+    assert [m.title for m in selectors.milestones_overdue(today=dt.date(2026, 7, 1))] == [
+        "模型训练",
+        "上线部署",
+    ]
 
 
 def test_command_flags_once_and_reminds_owner_and_city(plan, provider, chengdu_city, capsys):
@@ -60,10 +68,15 @@ def test_command_flags_once_and_reminds_owner_and_city(plan, provider, chengdu_c
 
 
 def test_done_and_ended_cooperations_are_not_flagged(plan, provider, chengdu_city):
-    services.milestone_complete(actor=as_actor(provider), milestone_id=plan[1].pk, done_on="2026-05-30",
-                                now=at("2026-05-30"))
-    services.cooperation_terminate(actor=as_actor(chengdu_city), cooperation_id=plan[0].cooperation_id,
-                                   reason="合作终止", now=at("2026-05-30"))
+    services.milestone_complete(
+        actor=as_actor(provider), milestone_id=plan[1].pk, done_on="2026-05-30", now=at("2026-05-30")
+    )
+    services.cooperation_terminate(
+        actor=as_actor(chengdu_city),
+        cooperation_id=plan[0].cooperation_id,
+        reason="合作终止",
+        now=at("2026-05-30"),
+    )
     assert services.milestones_flag_overdue(now=at("2026-08-01")) == 0
     assert not Notification.objects.filter(verb=services.VERB_OVERDUE).exists()
 
@@ -71,7 +84,9 @@ def test_done_and_ended_cooperations_are_not_flagged(plan, provider, chengdu_cit
 def test_city_list_flags_overdue_cooperations(plan, chengdu_city, mianyang_city):
     rows = list(selectors.cooperation_list_for_actor(actor=as_actor(chengdu_city), today=dt.date(2026, 6, 1)))
     assert [r.has_overdue for r in rows] == [True]
-    rows = list(selectors.cooperation_list_for_actor(actor=as_actor(chengdu_city), today=dt.date(2026, 4, 30)))
+    rows = list(
+        selectors.cooperation_list_for_actor(actor=as_actor(chengdu_city), today=dt.date(2026, 4, 30))
+    )
     assert [r.has_overdue for r in rows] == [False]
     assert list(selectors.cooperation_list_for_actor(actor=as_actor(mianyang_city))) == []
 

@@ -24,10 +24,12 @@ PROGRESS, MILESTONES = "合作进度", "里程碑"
 def region_plan(provider, other_provider, supplier, implementing):
     """Two Chengdu cooperations (one with two milestones) and one in Mianyang the sheet must not show."""
     actor = as_actor(provider)
-    first = services.milestone_add(actor=actor, cooperation_id=implementing.pk,
-                                   data={"title": "数据采集", "planned_on": "2026-04-30"})
-    second = services.milestone_add(actor=actor, cooperation_id=implementing.pk,
-                                    data={"title": "上线部署", "planned_on": "2026-06-30"})
+    first = services.milestone_add(
+        actor=actor, cooperation_id=implementing.pk, data={"title": "数据采集", "planned_on": "2026-04-30"}
+    )
+    second = services.milestone_add(
+        actor=actor, cooperation_id=implementing.pk, data={"title": "上线部署", "planned_on": "2026-06-30"}
+    )
     another = agree(provider, apply_and_shortlist(provider, supplier, title="仓储物流智能调度"))
     elsewhere = agree(other_provider, apply_and_shortlist(other_provider, supplier, title="光伏板缺陷识别"))
     return {"coop": implementing, "another": another, "elsewhere": elsewhere, "m1": first, "m2": second}
@@ -37,7 +39,9 @@ def download(client):
     response = client.get(reverse("tracking:sheet-download"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-    return load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    return load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
 
 
 def as_upload(wb, name="进度跟踪表.xlsx"):
@@ -70,7 +74,9 @@ def test_good_sheet_previews_then_applies_everything(chengdu_city, provider, reg
 
     response = client.post(reverse("tracking:sheet-upload"), {"file": as_upload(wb)})
     upload = SheetUpload.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("tracking:sheet-preview", args=[upload.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "tracking:sheet-preview", args=[upload.pk]
+    )
     assert upload.problems == [] and len(upload.changes) == 3
     assert not ProgressReport.objects.exists()  # the preview writes nothing
     page = client.get(response["Location"]).content.decode()
@@ -98,7 +104,7 @@ def test_a_sheet_with_errors_writes_nothing_and_says_where(chengdu_city, region_
     good = progress[region_plan["coop"].pk]
     good[5].value, good[7].value = 40, "正常推进"
     bad = progress[region_plan["another"].pk]
-    bad[5].value, bad[7].value = 150, "=HYPERLINK(\"x\")"
+    bad[5].value, bad[7].value = 150, '=HYPERLINK("x")'
     wb[PROGRESS].append([region_plan["elsewhere"].pk, "", "", "", "", 10, "", "外市的合作"])
     rows_by_id(wb[MILESTONES])[region_plan["m2"].pk][5].value = "2099-01-01"
 
@@ -132,19 +138,23 @@ def test_a_change_refused_at_confirmation_rolls_back_the_whole_sheet(chengdu_cit
     upload = SheetUpload.objects.get()
     assert upload.problems == []
     # Between preview and confirmation the second cooperation is terminated.
-    services.cooperation_terminate(actor=as_actor(chengdu_city), cooperation_id=region_plan["another"].pk,
-                                   reason="供应方退出")
+    services.cooperation_terminate(
+        actor=as_actor(chengdu_city), cooperation_id=region_plan["another"].pk, reason="供应方退出"
+    )
     client.post(reverse("tracking:sheet-apply", args=[upload.pk]))
     assert not ProgressReport.objects.exists()
     upload.refresh_from_db()
     assert upload.applied_at is None and upload.problems[0]["code"] == "rejected"
 
 
-@pytest.mark.parametrize("file", [
-    lambda: pdf("进度跟踪表.xlsx"),
-    lambda: SimpleUploadedFile("进度跟踪表.xlsx", b"not a workbook at all"),
-    lambda: pdf("进度跟踪表.pdf"),
-])
+@pytest.mark.parametrize(
+    "file",
+    [
+        lambda: pdf("进度跟踪表.xlsx"),
+        lambda: SimpleUploadedFile("进度跟踪表.xlsx", b"not a workbook at all"),
+        lambda: pdf("进度跟踪表.pdf"),
+    ],
+)
 def test_wrong_files_are_refused(chengdu_city, region_plan, file):
     response = client_for(chengdu_city).post(reverse("tracking:sheet-upload"), {"file": file()})
     assert response.status_code == 200

@@ -15,7 +15,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--today", help="Act as if today were this date (YYYY-MM-DD, local time), to catch up a missed run."
+            "--today",
+            help="Act as if today were this date (YYYY-MM-DD, local time), to catch up a missed run.",
         )
 
     def handle(self, *args, **options):
@@ -27,4 +28,6 @@ class Command(BaseCommand):
                 raise CommandError("--today must be a date like 2026-06-30.") from None
             now = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
         flagged = milestones_flag_overdue(now=now)
-        self.stdout.write(f"flag_overdue_milestones: {flagged} milestones flagged overdue as of {timezone.localdate(now)}")
+        self.stdout.write(
+            f"flag_overdue_milestones: {flagged} milestones flagged overdue as of {timezone.localdate(now)}"
+        )
