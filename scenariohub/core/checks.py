@@ -34,3 +34,21 @@ def check_rate_limits(app_configs=None, **kwargs):
         except (ImproperlyConfigured, KeyError) as exc:
             errors.append(checks.Error(f"Rate limit {scope!r}: {exc}", id="scenariohub.E002"))
     return errors
+
+
+@checks.register(checks.Tags.security)
+def check_libmagic(app_configs=None, **kwargs):
+    """Uploads are checked by libmagic too: without the library no upload could be accepted."""
+    try:
+        import magic
+
+        magic.from_buffer(b"%PDF-1.7\n", mime=True)
+    except Exception as exc:  # noqa: BLE001 - ImportError, or the library failing to load its database
+        return [
+            checks.Critical(
+                f"libmagic is not usable ({exc.__class__.__name__}: {exc}).",
+                hint="Install the system package libmagic1 (Debian/Ubuntu) and the python-magic package.",
+                id="scenariohub.E003",
+            )
+        ]
+    return []

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from scenariohub.core.spreadsheet import xlsx_value
 from scenariohub.dashboard import metrics as m
 from scenariohub.dashboard.selectors import TargetsOverview
 
@@ -85,7 +86,8 @@ def targets_xlsx(overview: TargetsOverview) -> bytes:
             ]
             _header(sheet, [*head, _("Conferences held")] if with_conferences else head)
             for r in rows:
-                values = [r.code, r.name, r.published, r.published_government, r.benchmarks]
+                # Names include organisations' (departments): text a spreadsheet must not run.
+                values = [r.code, xlsx_value(r.name), r.published, r.published_government, r.benchmarks]
                 sheet.append([*values, r.conferences] if with_conferences else values)
             sheet.column_dimensions["B"].width = 28
 

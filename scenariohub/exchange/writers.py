@@ -16,11 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from scenariohub.core.spreadsheet import FORMULA_START, safe_text, xlsx_value  # noqa: F401 - re-exported
 from scenariohub.exchange.columns import (
     COLUMNS,
     DATE,
@@ -31,7 +31,6 @@ from scenariohub.exchange.columns import (
     valid_values,
 )
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 HEADER_FONT = Font(bold=True)
 IGNORED_FILL = PatternFill("solid", fgColor="E7E7E7")  # columns ignored on import are grey
@@ -39,18 +38,7 @@ REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_text(value):
-    """Defuse a value for a spreadsheet cell (see module docstring)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _xlsx_value(value):
-    value = safe_text(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+_xlsx_value = xlsx_value
 
 
 def row_values(row: dict) -> list:

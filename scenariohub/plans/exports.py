@@ -1,8 +1,8 @@
 """The plan as an official list: .xlsx (title row, frozen header, filter, widths, wrapped text) and CSV.
 
 The list is a Chinese government document whatever the reader's interface language, so it is rendered
-in zh-hans. Cell values are always written as text: a scenario titled "=HYPERLINK(…)" stays a title
-(formula injection), and CSV cells starting with a formula character get a leading apostrophe.
+in zh-hans. Text cells starting with a formula character get a leading apostrophe in both formats and
+are typed as text in .xlsx: a scenario titled "=HYPERLINK(…)" stays a title (formula injection).
 """
 
 import csv
@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from scenariohub.core.spreadsheet import safe_text, xlsx_value
 from scenariohub.plans.selectors import PlanRow, PlanView
 
 OFFICIAL_LANGUAGE = "zh-hans"
@@ -36,7 +37,6 @@ COLUMNS = (
     (pgettext_lazy("plan list column", "Contact phone"), 15, lambda r: r.contact_phone),
     (pgettext_lazy("plan list column", "Status"), 10, lambda r: r.status_label),
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plan_title(year: int) -> str:
@@ -82,9 +82,9 @@ def plan_xlsx(view: PlanView) -> bytes:
             cell.border = border
         for r, row in enumerate(view.rows, start=3):
             for col, value in enumerate(_values(row), start=1):
-                cell = ws.cell(row=r, column=col, value=value)
+                cell = ws.cell(row=r, column=col, value=xlsx_value(value))
                 if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula
+                    cell.data_type = "s"  # never a formula, and the apostrophe keeps it so in a re-save
                 cell.alignment = wrap
                 cell.border = border
         for col, (_msgid, width, _value) in enumerate(COLUMNS, start=1):
@@ -100,8 +100,7 @@ def plan_xlsx(view: PlanView) -> bytes:
 
 
 def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_text("" if value is None else str(value))
 
 
 def plan_csv(view: PlanView) -> bytes:

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from scenariohub.core.spreadsheet import xlsx_value
 from scenariohub.support.selectors import SummaryLine, summary_total
 
 OFFICIAL_LANGUAGE = "zh-hans"
@@ -62,7 +63,9 @@ def summary_xlsx(year: int, lines: list[SummaryLine]) -> bytes:
         for r, line in enumerate(rows, start=3):
             for col, (_header, _width, value) in enumerate(COLUMNS, start=1):
                 v = value(line)
-                cell = ws.cell(row=r, column=col, value=str(v) if not isinstance(v, int | float) else v)
+                cell = ws.cell(
+                    row=r, column=col, value=xlsx_value(str(v)) if not isinstance(v, int | float) else v
+                )
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula
                 if isinstance(v, float):

@@ -24,13 +24,14 @@ from django.urls import reverse
 from scenariohub.accounts.tests.factories import TEST_PASSWORD
 from scenariohub.conftest import as_actor
 from scenariohub.core import backup
+from scenariohub.core.tests.files import TINY_PNG
 from scenariohub.scenarios import services
 from scenariohub.scenarios.models import Scenario, ScenarioAttachment, Status
 from scenariohub.scenarios.tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+PNG = TINY_PNG + bytes(range(256)) * 8  # a real PNG (libmagic reads uploads), made a few kB long
 
 
 @pytest.fixture

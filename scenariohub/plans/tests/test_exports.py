@@ -44,8 +44,8 @@ def test_xlsx_looks_like_the_official_list(office, plan):
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in rows] == [1, 2]
     assert {r[13] for r in rows} == {"已发布", "待发布"}
-    formula = next(c for c in ws["B"] if c.value and str(c.value).startswith("="))
-    assert formula.data_type == "s"  # kept as text, not a formula
+    formula = next(c for c in ws["B"] if c.value and "HYPERLINK" in str(c.value))
+    assert formula.value == "'=HYPERLINK(\"http://evil\")" and formula.data_type == "s"  # text, not a formula
 
 
 def test_xlsx_is_chinese_whatever_the_interface_language(office, plan):

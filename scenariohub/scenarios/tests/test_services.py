@@ -13,6 +13,7 @@ from scenariohub.core.errors import (
     ValidationFailed,
 )
 from scenariohub.core.models import AuditLog
+from scenariohub.core.tests.files import TINY_PNG
 from scenariohub.scenarios import services
 from scenariohub.scenarios.models import Scenario, ScenarioAttachment, Status
 from scenariohub.scenarios.tests.factories import ScenarioFactory
@@ -107,7 +108,7 @@ def test_only_drafts_are_editable_and_only_by_the_owner(provider, other_provider
         services.scenario_update(actor=as_actor(other_provider), scenario_id=submitted.pk, version=1, data={"title": "x"})
 
 
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG_BYTES = TINY_PNG  # a real PNG: uploads are read by libmagic too
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

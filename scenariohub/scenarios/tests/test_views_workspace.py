@@ -14,6 +14,7 @@ from django.utils import timezone
 from scenariohub.accounts.tests.factories import UserFactory
 from scenariohub.conftest import client_for
 from scenariohub.core.models import AuditLog
+from scenariohub.core.tests.files import TINY_PNG
 from scenariohub.scenarios.models import Scenario, ScenarioAttachment, Status
 from scenariohub.scenarios.tests.factories import ScenarioFactory
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 WORKSPACE = reverse("scenarios:workspace")
 CREATE = reverse("scenarios:create")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = TINY_PNG  # a real PNG: uploads are read by libmagic too
 
 
 def form_data(**overrides):
