@@ -24,7 +24,8 @@ router = Router(tags=["zones"])
 MAX_DB_ID = 2**63 - 1
 
 
-def selection_out(s: ZoneSelection) -> dict:
+def selection_out(s: ZoneSelection, *, people: bool = True) -> dict:
+    """`people`: whether the caller may see who selected (the working roles); the public sees the decision."""
     return {
         "id": s.pk,
         "region": s.region_id,
@@ -33,11 +34,11 @@ def selection_out(s: ZoneSelection) -> dict:
         "level_label": s.get_level_display(),
         "reason": s.reason,
         "selected_at": s.selected_at,
-        "selected_by": str(s.selected_by) if s.selected_by else None,
+        "selected_by": str(s.selected_by) if people and s.selected_by else None,
     }
 
 
-def ranking_out(ranking: selectors.Ranking) -> dict:
+def ranking_out(ranking: selectors.Ranking, *, people: bool) -> dict:
     items = []
     for row in selectors.ranking_rows(ranking):
         items.append(
@@ -89,13 +90,14 @@ def ranking_out(ranking: selectors.Ranking) -> dict:
         "normalisation": str(c.NORMALISATION),
         "items": items,
         "count": len(items),
-        "selections": [selection_out(s) for s in ranking.selections],
+        "selections": [selection_out(s, people=people) for s in ranking.selections],
     }
 
 
 def _ranking(request, year: int) -> dict:
     zone_year = selectors.zone_year_get_for_actor(actor=api_actor(request), year=year)
-    return ranking_out(selectors.zone_ranking(zone_year=zone_year))
+    actor = api_actor(request)
+    return ranking_out(selectors.zone_ranking(zone_year=zone_year), people=selectors.can_see_working(actor))
 
 
 @router.get(

@@ -378,6 +378,8 @@ def test_pages(province, office, chengdu_city, provider, anon_client):
     public = anon_client.get(url)
     assert public.status_code == 200 and 'id="frozen-note"' in public.content.decode()
     assert "领先" in public.content.decode()
+    assert str(office.user) not in public.content.decode()  # the public sees the decision, not the officials
+    assert str(office.user) in client_for(chengdu_city).get(url).content.decode()
     assert client_for(office).get(reverse("zones:year-list")).status_code == 200
     assert str(YEAR) in anon_client.get(reverse("zones:year-list")).content.decode()
     assert anon_client.get(reverse("zones:ranking-detail", args=[1999])).status_code == 404
@@ -471,6 +473,8 @@ def test_api(province, office, chengdu_city, client, anon_client):
     assert again.status_code == 409 and again.json()["code"] == "year_decided"
     public = call(anon_client, "get", url).json()
     assert public["items"][0]["total"] == "91.67" and [s["region"] for s in public["selections"]] == [MY]
+    assert public["selections"][0]["selected_by"] is None  # who selected is for the working roles
+    assert call(client, "get", url, city).json()["selections"][0]["selected_by"] == str(office.user)
     assert call(anon_client, "get", "/api/v1/zones").json()["items"][0]["year"] == YEAR
     assert call(anon_client, "get", "/api/v1/zones/3000").status_code == 404
 
