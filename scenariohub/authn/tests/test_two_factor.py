@@ -239,3 +239,32 @@ def test_the_verify_and_enrol_pages_need_login(anon_client):
     for url in (VERIFY, ENROL):
         response = anon_client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_a_system_administrator_resets_in_the_admin_without_seeing_secrets(office, frozen):
+    admin_user = member(org_type=Role.OFFICE, region=None, username="root").user
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = client_for(admin_user.memberships.get())
+    device = totp_device(office.user)
+    static = StaticDevice.objects.create(user=office.user, name="恢复码", confirmed=True)
+    static.token_set.create(token="secret2code2abcd")
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in page and str(office.user) in page
+    static_page = client.get(
+        reverse("admin:otp_static_staticdevice_change", args=[static.pk])
+    ).content.decode()
+    assert "secret2code2abcd" not in static_page
+    assert not any(name.endswith(("_config", "_qrcode")) for name in _admin_url_names())
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(user=office.user).exists()
+    entry = AuditLog.objects.get(action="auth.2fa_reset")
+    assert (
+        entry.actor == admin_user and entry.object_id == str(office.user.pk) and entry.data["via"] == "admin"
+    )
+
+
+def _admin_url_names() -> list[str]:
+    from django.contrib import admin
+
+    return [u.name or "" for model_admin in admin.site._registry.values() for u in model_admin.get_urls()]
