@@ -124,3 +124,18 @@ def call(client: Client, method: str, url: str, data=None, *, api: bool):
             value.seek(0)  # the same upload is posted by every persona
         payload[key] = value
     return client.generic(method, url) if method != "POST" else client.post(url, payload)
+
+
+def body_text(response) -> str:
+    """What a reader of the answer sees: the text of a page or JSON, or every cell of an .xlsx."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in response.get("Content-Type", ""):
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v
+        )
+    return raw.decode("utf-8", errors="replace")

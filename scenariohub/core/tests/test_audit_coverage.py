@@ -151,6 +151,7 @@ def test_every_state_changing_route_writes_one_complete_request_record(world, se
             problems.append(f"outcome {r.outcome!r}")
         if problems:
             failures.append(f"{where}: " + "; ".join(problems))
+    print(f"audit-coverage calls: {exercised}; outcomes {outcomes}")
     assert exercised > 100, exercised
     assert failures == [], f"{len(failures)} of {exercised} calls:\n" + "\n".join(failures)
     # The records tell refusals, invalid input and successes apart, not one blanket value.
