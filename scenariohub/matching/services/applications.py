@@ -152,6 +152,8 @@ _STEP_MESSAGES = {
 def application_step(*, actor: Actor, application_id: int, action: str, reason: str = "",
                      now: dt.datetime | None = None) -> Application:
     """Shortlist or decline (the scenario owner) or withdraw (the applicant), as the table allows."""
+    from scenariohub.tracking.models import Cooperation  # tracking builds on matching, not the reverse
+
     step = lifecycle.step_by_action(action)
     if step is None:
         raise ValidationFailed(_("Unknown action."), details={"action": [_("Unknown action.")]})
@@ -168,6 +170,11 @@ def application_step(*, actor: Actor, application_id: int, action: str, reason: 
             raise InvalidTransition(
                 _("An application that is %(status)s cannot be %(action)s.")
                 % {"status": application.get_status_display(), "action": str(step.label).lower()}
+            )
+        if Cooperation.objects.filter(application_id=application.pk).exists():
+            # The agreement is signed: its cooperation is followed (or terminated) in tracking, not undone here.
+            raise InvalidTransition(
+                _("An agreement has been signed on this application; it can no longer be withdrawn or declined.")
             )
         if step.reason_required and not reason:
             raise ValidationFailed(_("A reason is required."), code="reason_required",

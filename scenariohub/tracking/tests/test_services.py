@@ -272,3 +272,14 @@ def test_agreement_data_defaults_are_stored_as_given(provider, shortlisted):
     cooperation = agree(provider, shortlisted, amount="88000.5")
     assert Cooperation.objects.get(pk=cooperation.pk).amount == Decimal("88000.50")
     assert AGREEMENT["parties"] == Cooperation.objects.get(pk=cooperation.pk).parties
+
+
+def test_a_signed_application_can_no_longer_be_withdrawn_or_declined(provider, supplier, agreed):
+    from scenariohub.matching.models import Application, ApplicationStatus
+    from scenariohub.matching.services.applications import application_withdraw
+
+    with pytest.raises(InvalidTransition):
+        application_withdraw(actor=as_actor(supplier), application_id=agreed.application_id)
+    with pytest.raises(InvalidTransition):
+        application_decline(actor=as_actor(provider), application_id=agreed.application_id, reason="改选他家")
+    assert Application.objects.get(pk=agreed.application_id).status == ApplicationStatus.SHORTLISTED
