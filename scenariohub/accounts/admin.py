@@ -4,7 +4,7 @@ API tokens are only viewed here: they are created in the workspace (where the se
 and revoked through the service, which records who did it.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -27,12 +27,34 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "display_name", "email", "is_active", "is_staff", "last_login"]
-    search_fields = ["username", "display_name", "email"]
+    # Not email: it is encrypted at rest, so the database cannot search it.
+    search_fields = ["username", "display_name"]
+    actions = ["anonymise_accounts"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (_("Personal info"), {"fields": ("display_name", "first_name", "last_name", "email")}),
         *DjangoUserAdmin.fieldsets[2:],
     )
+
+
+    @admin.action(description=_("Deactivate and anonymise the selected accounts"))
+    def anonymise_accounts(self, request, queryset):
+        """Through the service (office only, audited, one record per account), never a bulk update."""
+        from scenariohub.accounts.selectors import actor_for_request
+        from scenariohub.accounts.services import account_anonymise
+        from scenariohub.core.errors import DomainError
+
+        actor = actor_for_request(request)
+        done = 0
+        for user in queryset:
+            try:
+                account_anonymise(actor=actor, user_id=user.pk, reason="admin action")
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{user.pk}: {exc.message}", level=messages.ERROR)
+        if done:
+            message = _("%(count)d accounts anonymised.") % {"count": done}
+            self.message_user(request, message, level=messages.SUCCESS)
 
 
 @admin.register(Organisation)

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from scenariohub.core.fields import EncryptedEmailField
+
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -43,6 +45,8 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Personal data (GB/T 35273): SM4-encrypted at rest (core.fields), so never searched or filtered on.
+    email = EncryptedEmailField(_("email address"), blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -87,6 +91,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when the account is deactivated and anonymised; the row stays for the records that point to it.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -8,7 +8,9 @@ def membership_list_for_user(*, user) -> list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        Membership.objects.filter(user=user).select_related("organisation", "organisation__region").order_by("id")
+        Membership.objects.filter(user=user, ended_at__isnull=True)  # ended: the account was anonymised
+        .select_related("organisation", "organisation__region")
+        .order_by("id")
     )
 
 

@@ -73,3 +73,49 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
         )
     token.refresh_from_db()
     return token
+
+
+ANONYMISED_NAME = "已注销用户"  # shown wherever the account's name appeared (timelines, reviews)
+
+
+@transaction.atomic
+def account_anonymise(*, actor: Actor, user_id: int, reason: str) -> User:
+    """Deactivate an account and remove the personal data in it (GB/T 35273 deletion on leaving).
+
+    The row stays, so the records that point to it (audit trail, transitions, reviews) keep their shape;
+    what identified the person goes: username (becomes ``anon-<id>``), names, e-mail, password (unusable),
+    second factors and API tokens; memberships are ended (kept, with the time, for the records that name
+    them). Only the provincial office may do it, never to its own account, and only once (the row is
+    locked, so two officials acting at once cannot both write it). One audit record, without the old data.
+    """
+    if not actor.is_office:
+        raise PermissionDenied(_("Only the provincial office may anonymise accounts."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason."), details={"reason": [_("Give a reason.")]})
+    user = User.objects.select_for_update().filter(pk=user_id).first() if str(user_id).isdigit() else None
+    if user is None:
+        raise NotFound(_("Account not found."))
+    if actor.user is not None and user.pk == actor.user.pk:
+        raise ValidationFailed(_("You cannot anonymise your own account."))
+    if user.username == f"anon-{user.pk}":
+        raise ValidationFailed(_("This account has already been anonymised."), code="already_anonymised")
+    now = timezone.now()
+    user.username = f"anon-{user.pk}"
+    user.display_name = ANONYMISED_NAME
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()  # also invalidates every session: their auth hash no longer matches
+    user.save()
+    ended = user.memberships.filter(ended_at__isnull=True).update(ended_at=now)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = sum(model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice))
+    audit_record(
+        actor=actor.user, organisation=actor.organisation, action="account.anonymise", obj=user,
+        data={"reason": reason[:500], "memberships_ended": ended, "tokens_revoked": revoked, "devices_removed": devices},
+        ip_address=actor.ip_address,
+    )
+    return user

@@ -11,4 +11,5 @@ urlpatterns = [
     path("membership/", views.switch_membership, name="switch-membership"),
     path("tokens/", views.token_list, name="token-list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("anonymise/", views.account_anonymise, name="account-anonymise"),
 ]

@@ -7,20 +7,22 @@ calls the services in accounts/services.py.
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scenariohub.accounts import services
 from scenariohub.accounts.forms import MembershipSwitchForm, TokenCreateForm
-from scenariohub.accounts.models import ApiToken
+from scenariohub.accounts.models import ApiToken, User
 from scenariohub.accounts.selectors import SESSION_MEMBERSHIP_KEY, actor_for_request, membership_list_for_user
 from scenariohub.authn import views as authn_views
 from scenariohub.core.errors import NotFound, PermissionDenied, ValidationFailed
+from scenariohub.core.personal import mask_email
 
 # Login, logout and password change carry the authentication rules (lockout, second factor, expiry,
 # audit): they are scenariohub.authn's views, served under these names.
@@ -95,3 +97,32 @@ def token_revoke(request, token_id: int):
         raise Http404(exc.message) from exc
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("accounts:token-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_anonymise(request):
+    """The office's page to deactivate and anonymise a person's account (find it by username, confirm)."""
+    actor = actor_for_request(request)
+    if not actor.is_office:
+        raise HttpForbidden(_("Only the provincial office may anonymise accounts."))
+    if request.method == "POST":
+        try:
+            user = services.account_anonymise(
+                actor=actor, user_id=request.POST.get("user_id", ""), reason=request.POST.get("reason", "")
+            )
+        except (NotFound, ValidationFailed) as exc:
+            messages.error(request, exc.message)
+            query = urlencode({"username": request.POST.get("username", "")})
+            return redirect(f"{reverse('accounts:account-anonymise')}?{query}")
+        messages.success(request, _("Account %(id)s has been deactivated and anonymised.") % {"id": user.pk})
+        return redirect("accounts:account-anonymise")
+    username = (request.GET.get("username") or "").strip()
+    found = None
+    if username:
+        found = User.objects.filter(username=username).prefetch_related("memberships__organisation").first()
+    return render(
+        request,
+        "accounts/account_anonymise.html",
+        {"username": username, "found": found, "masked_email": mask_email(found.email) if found else ""},
+    )

@@ -222,7 +222,7 @@ def _create_organisations_and_users(specs: list[dict]) -> dict[str, Membership]:
     people = [(s["username"], s["name"]) for s in specs] + [(ADMIN_USERNAME, office_name)]
     existing_users = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
     strangers = sorted(
-        name for name, u in existing_users.items() if not u.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")
+        name for name, u in existing_users.items() if not _is_demo_email(u.email)
     )
     if strangers == [ADMIN_USERNAME]:
         people = people[:-1]  # the site has its own admin already: leave it alone
@@ -419,8 +419,13 @@ def demo_exists() -> bool:
     return Scenario.objects.exists()
 
 
+def _is_demo_email(email: str) -> bool:
+    return (email or "").lower().endswith(f"@{DEMO_EMAIL_DOMAIN}")
+
+
 def _demo_users() -> Q:
-    return Q(email__iendswith=f"@{DEMO_EMAIL_DOMAIN}")
+    # E-mails are encrypted at rest, so the database cannot match their domain: decide in Python.
+    return Q(pk__in=[pk for pk, email in User.objects.values_list("pk", "email") if _is_demo_email(email)])
 
 
 @transaction.atomic
@@ -519,11 +524,8 @@ def demo_logins() -> list[DemoLogin]:
     """The logins worth showing: the admin, the first organisation of each type, then each city."""
     wanted = [ADMIN_USERNAME, *TYPE_LOGINS.values(), *CITY_LOGINS.values()]
     rank = {name: i for i, name in enumerate(wanted)}
-    memberships = (
-        Membership.objects.filter(user__username__in=wanted)
-        .filter(Q(user__email__iendswith=f"@{DEMO_EMAIL_DOMAIN}"))
-        .select_related("user", "organisation")
-    )
+    memberships = Membership.objects.filter(user__username__in=wanted).select_related("user", "organisation")
+    memberships = [m for m in memberships if _is_demo_email(m.user.email)]  # e-mails are encrypted at rest
     out = [
         DemoLogin(m.user.username, m.role, m.organisation.name, m.user.is_superuser)
         for m in sorted(memberships, key=lambda m: rank[m.user.username])
