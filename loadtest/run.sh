@@ -49,6 +49,14 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null
+# Warm-up, as after a deploy: a fresh worker loads the search index and the embedding model on its first
+# search (seconds each); spread a few requests of each kind over the workers before measuring.
+for _ in 1 2 3 4; do
+  for path in / /scenarios/ "/scenarios/?q=%E6%99%BA%E8%83%BD" /scenarios/1/ /accounts/login/ /dashboard/public/ \
+      "/api/v1/scenarios?q=%E6%99%BA%E8%83%BD"; do
+    echo "http://127.0.0.1:$PORT$path"
+  done
+done | xargs -P 3 -n 1 curl -s -o /dev/null --max-time 60 || true
 
 echo "loadtest: $USERS users for $DURATION (others on this machine: $(uptime | sed 's/.*load average/load average/'))"
 status=0
