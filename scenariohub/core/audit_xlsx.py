@@ -1,6 +1,6 @@
 """The audit trail as an .xlsx workbook (openpyxl write-only: one row in memory at a time).
 
-Cells are defused like every other export (`exchange.writers.safe_text`): a value such as "=HYPERLINK(…)"
+Cells are defused like every other export (`core.spreadsheet.xlsx_value`): a value such as "=HYPERLINK(…)"
 that someone typed into a title and that ended up in a record's details is shown as text, never run.
 """
 
@@ -9,19 +9,13 @@ import tempfile
 
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from scenariohub.exchange.writers import XLSX_CONTENT_TYPE, safe_text
+from scenariohub.core.spreadsheet import xlsx_value
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 __all__ = ["XLSX_CONTENT_TYPE", "audit_xlsx"]
-
-
-def _cell(value):
-    value = safe_text(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
 
 
 def _columns():
@@ -79,7 +73,7 @@ def audit_xlsx(rows) -> tuple[tempfile.SpooledTemporaryFile, int]:
     ws.append(header)
     count = 0
     for row in rows:
-        ws.append([_cell(get(row)) for _label, _width, get in columns])
+        ws.append([xlsx_value(get(row)) for _label, _width, get in columns])
         count += 1
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned open, closed by the response
     wb.save(out)
