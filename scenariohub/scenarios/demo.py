@@ -25,6 +25,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import connection, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Membership, Organisation, Role, User
@@ -75,6 +76,10 @@ TYPE_LOGINS = {
     Role.SUPPLIER: "supplier",
 }
 
+# The stages after the scenarios, in order: each is called with a DemoContext inside the seeding
+# transaction and builds its app's objects through that app's services.
+STAGES: tuple[str, ...] = ()
+
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 HORIZON_DAYS = 7
 # Before the first scenario of the programme: when the organisations joined the platform.
@@ -101,6 +106,7 @@ class SeedResult:
     transitions: int = 0
     audit_records: int = 0
     seconds: float = 0.0
+    stages: Counter = field(default_factory=Counter)  # objects made by the later stages, by kind
 
     def summary(self) -> str:
         orgs = ", ".join(f"{n} {t}" for t, n in sorted(self.organisations.items()))
@@ -108,8 +114,31 @@ class SeedResult:
         return (
             f"{sum(self.organisations.values())} organisations ({orgs}), {self.users} users, "
             f"{sum(self.scenarios.values())} scenarios ({states}), {self.transitions} transitions, "
-            f"{self.audit_records} audit records in {self.seconds:.1f} s"
+            f"{self.audit_records} audit records"
+            + "".join(f", {n} {kind}" for kind, n in self.stages.items())
+            + f" in {self.seconds:.1f} s"
         )
+
+
+@dataclass
+class DemoContext:
+    """What the later stages of the demo (matching, delivery) are given after the scenarios exist.
+
+    Each stage drives its objects through the real services, like the scenarios, with historic times
+    before `now`; `rng(name)` gives every stage its own reproducible random stream.
+    """
+
+    seed: int
+    now: dt.datetime  # the end of the demo's history (all steps happen before it)
+    office: Actor
+    cities: dict[str, Actor]  # region code -> the city lead department's login
+    actors: dict[str, Actor]  # organisation name -> its demo login
+    organisations: dict  # demo_corpus.build_organisations(seed)
+    history: dict[int, list["_Step"]]  # scenario id -> the steps that made it
+    counts: Counter = field(default_factory=Counter)  # what the stages made, for the summary
+
+    def rng(self, name: str) -> random.Random:
+        return random.Random(f"{self.seed}:{name}")
 
 
 @dataclass(frozen=True)
@@ -499,6 +528,18 @@ def demo_seed(
             if progress:
                 progress(i, len(rows))
         _backdate(history)
+        context = DemoContext(
+            seed=seed,
+            now=now,
+            office=office,
+            cities=cities,
+            actors=actors,
+            organisations=orgs,
+            history=history,
+        )
+        for stage in STAGES:
+            import_string(stage)(context)
+        result.stages = context.counts
     # Give the query planner statistics for the tables just filled: without them SQLite sorts the whole
     # catalogue for its first page (PostgreSQL's autovacuum would get there too, later).
     with connection.cursor() as cursor:
