@@ -34,7 +34,7 @@ if PRODUCTION:
 
 # Personal data (phones, e-mails) is SM4-encrypted at rest under this key (scenariohub.core.crypto).
 # Development derives one from SECRET_KEY; production refuses to start without its own. Changing it
-# needs the old one in SCENARIOHUB_DATA_KEY_PREVIOUS until every row has been saved again.
+# needs the old one in SCENARIOHUB_DATA_KEY_PREVIOUS until `scenariohub rotate_data_key` has rewritten every value.
 SCENARIOHUB_DATA_KEY = env_str("SCENARIOHUB_DATA_KEY", "")
 SCENARIOHUB_DATA_KEY_PREVIOUS = env_list("SCENARIOHUB_DATA_KEY_PREVIOUS", [])
 if not SCENARIOHUB_DATA_KEY:
@@ -208,6 +208,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 SCENARIOHUB_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Import workbooks and their staged rows (contacts of every row) are kept this many days after the upload,
+# then removed by `scenariohub purge_imports` (the batch itself, who imported what, stays).
+SCENARIOHUB_IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 30)
 
 # Rate limits (scenariohub.core.ratelimit): N/period per client (account, token, else IP); cache-based, so
 # production's Redis makes them hold across app servers. Login counts per IP and per account name typed.

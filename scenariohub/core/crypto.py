@@ -12,7 +12,9 @@ derived from it with HKDF-SM3, so its format does not matter. The key id (4 byte
 key) is written into each value, so values written under an older key still decrypt while that key is
 listed in ``SCENARIOHUB_DATA_KEY_PREVIOUS``.
 
-Stored form: ``sm4gcm:<key id hex>:<base64url(nonce 12 bytes || ciphertext || tag 16 bytes)>``.
+Stored form: ``sm4gcm:<key id hex>:<base64url(nonce 12 bytes || ciphertext || tag 16 bytes)>``; files
+(``encrypt_bytes``) carry the same in binary behind an 8-byte magic. ``scenariohub rotate_data_key``
+rewrites every value under the current key (see docs/operations.md).
 A random nonce per value means equal plaintexts give different ciphertexts: the database cannot be
 searched, filtered or indexed by these values, which is the point (see ``core.fields``).
 """
@@ -69,13 +71,47 @@ def is_encrypted(value: str | None) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX + ":")
 
 
-def encrypt(plaintext: str) -> str:
-    (kid, key), _by_id = _settings_keys()
+def current_key_id() -> str:
+    """The id of the key new values are written under (``SCENARIOHUB_DATA_KEY``)."""
+    (kid, _key), _by_id = _settings_keys()
+    return kid
+
+
+def _seal(key: bytes, data: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
-    body = encryptor.update(plaintext.encode("utf-8")) + encryptor.finalize()
-    token = base64.urlsafe_b64encode(nonce + body + encryptor.tag).decode("ascii").rstrip("=")
+    body = encryptor.update(data) + encryptor.finalize()
+    return nonce + body + encryptor.tag
+
+
+def _open(kid: str, raw: bytes) -> bytes:
+    _current, by_id = _settings_keys()
+    key = by_id.get(kid)
+    if key is None:
+        raise DecryptionError(
+            f"Encrypted under key id {kid}, which is neither the current nor a previous key."
+        )
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("The encrypted value is damaged.")
+    nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
+    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except InvalidTag as exc:
+        raise DecryptionError("The encrypted value does not authenticate (wrong key or altered).") from exc
+
+
+def encrypt(plaintext: str) -> str:
+    (kid, key), _by_id = _settings_keys()
+    token = base64.urlsafe_b64encode(_seal(key, plaintext.encode("utf-8"))).decode("ascii").rstrip("=")
     return f"{PREFIX}:{kid}:{token}"
+
+
+def stored_key_id(stored: str) -> str | None:
+    """The key id in a stored value's header (None for plaintext); read without decrypting."""
+    if not is_encrypted(stored):
+        return None
+    return stored.split(":", 2)[1] if stored.count(":") >= 2 else None
 
 
 def decrypt(stored: str) -> str:
@@ -85,24 +121,47 @@ def decrypt(stored: str) -> str:
         raise DecryptionError("Not an encrypted value.") from exc
     if prefix != PREFIX:
         raise DecryptionError("Not an encrypted value.")
-    _current, by_id = _settings_keys()
-    key = by_id.get(kid)
-    if key is None:
-        raise DecryptionError(
-            f"Encrypted under key id {kid}, which is neither the current nor a previous key."
-        )
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError) as exc:
         raise DecryptionError("The encrypted value is damaged.") from exc
-    if len(raw) < NONCE_BYTES + TAG_BYTES:
-        raise DecryptionError("The encrypted value is damaged.")
-    nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
-    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
     try:
-        return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
-    except (InvalidTag, UnicodeDecodeError) as exc:
+        return _open(kid, raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise DecryptionError("The encrypted value does not authenticate (wrong key or altered).") from exc
+
+
+def reencrypt(stored: str) -> str:
+    """A stored value (under any accepted key, or legacy plaintext) written again under the current key."""
+    return encrypt(decrypt(stored) if is_encrypted(stored) else stored)
+
+
+# Files (import workbooks): the same cipher and keys, a binary header instead of text.
+# Stored form: FILE_MAGIC (8 bytes) || key id (4 bytes) || nonce (12) || ciphertext || tag (16).
+FILE_MAGIC = b"SM4GCMF1"
+
+
+def is_encrypted_bytes(blob: bytes) -> bool:
+    return blob[: len(FILE_MAGIC)] == FILE_MAGIC
+
+
+def stored_key_id_bytes(blob: bytes) -> str | None:
+    if not is_encrypted_bytes(blob):
+        return None
+    return blob[len(FILE_MAGIC) : len(FILE_MAGIC) + 4].hex()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    (kid, key), _by_id = _settings_keys()
+    return FILE_MAGIC + bytes.fromhex(kid) + _seal(key, data)
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    """An encrypted file's plaintext; a file stored before encryption (no header) is returned as it is."""
+    if not is_encrypted_bytes(blob):
+        return blob
+    head = len(FILE_MAGIC)
+    return _open(blob[head : head + 4].hex(), blob[head + 4 :])
 
 
 def sm4_gcm_available() -> bool:

@@ -14,6 +14,9 @@ the next save. Each app's data migration does that at once with ``encrypt_existi
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from scenariohub.core import crypto
@@ -57,6 +60,53 @@ class EncryptedCharField(EncryptedMixin, models.CharField):
 
 class EncryptedEmailField(EncryptedMixin, models.EmailField):
     """An EmailField (validated as an address) stored SM4-encrypted."""
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):
+    """A JSON document (dicts, lists, strings, numbers) stored as one SM4-encrypted text.
+
+    For staged data that mixes personal and other values (an imported row): the whole document is
+    encrypted, so it can be neither queried by key nor indexed. Legacy rows holding plain JSON (the column
+    was a JSONField) are read as they are until the data migration or ``rotate_data_key`` encrypts them.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        if crypto.is_encrypted(value):
+            value = crypto.decrypt(value)
+        return json.loads(value)
+
+    def to_python(self, value):
+        if isinstance(value, str) and not crypto.is_encrypted(value):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def encrypted_fields():
+    """Every concrete encrypted column of every installed model: ``(model, field)``, found by field class."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or not meta.managed:
+            continue
+        for field in meta.local_concrete_fields:
+            if isinstance(field, EncryptedMixin):
+                found.append((model, field))
+    return found
 
 
 # Raw SQL on purpose: the historical model's field would encrypt on write and decrypt on read, and the

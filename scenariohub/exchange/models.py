@@ -11,6 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scenariohub.core.fields import EncryptedJSONField
+from scenariohub.core.storage import encrypted_storage
+
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
@@ -48,7 +51,11 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    file = models.FileField(_("file"), upload_to=import_file_path, max_length=255)
+    # The workbook holds every row's contact: SM4-encrypted on disk (core.storage). Removed, with the
+    # staged rows, after SCENARIOHUB_IMPORT_RETENTION_DAYS (`scenariohub purge_imports`); then "".
+    file = models.FileField(
+        _("file"), upload_to=import_file_path, max_length=255, storage=encrypted_storage, blank=True
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     status = models.CharField(
@@ -103,7 +110,8 @@ class ImportRow(models.Model):
         ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows"
     )
     row_number = models.PositiveIntegerField(_("row"))
-    data = models.JSONField(_("values"))
+    # The row's values, contacts included: one SM4-encrypted JSON document (core.fields).
+    data = EncryptedJSONField(_("values"))
     scenario = models.ForeignKey(
         "scenarios.Scenario",
         verbose_name=_("scenario"),

@@ -8,9 +8,10 @@ rows in one transaction, or none.
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from scenariohub.accounts.actors import Actor
@@ -20,7 +21,7 @@ from scenariohub.core.services import audit_record
 from scenariohub.core.tasks import enqueue
 from scenariohub.core.uploads import XLSX, validate_upload
 from scenariohub.exchange import tasks
-from scenariohub.exchange.models import ImportBatch, ImportRow, ImportStatus
+from scenariohub.exchange.models import RUNNING_STATUSES, ImportBatch, ImportRow, ImportStatus
 from scenariohub.exchange.problems import NOTICES, Problem
 from scenariohub.exchange.reader import read_workbook
 from scenariohub.exchange.selectors import import_batch_get_for_actor
@@ -239,4 +240,57 @@ def _commit_problems(row_number: int | None, exc: ValidationFailed) -> list[Prob
     ]
 
 
-__all__ = ["NOTICES", "import_check", "import_commit", "import_confirm", "import_upload"]
+def import_purge(*, days: int | None = None, now: dt.datetime | None = None, dry_run: bool = False) -> dict:
+    """Remove the workbooks and staged rows of imports uploaded more than ``days`` ago (default
+    ``SCENARIOHUB_IMPORT_RETENTION_DAYS``); the batch (who imported what, when, how many rows, the problems)
+    stays as the record. A batch still checked or committed is skipped; one never confirmed can no longer be
+    and is marked failed. Files under ``imports/`` no batch refers to (an upload whose transaction rolled
+    back) go too once as old. One audit record per run that removed anything."""
+    days = settings.SCENARIOHUB_IMPORT_RETENTION_DAYS if days is None else days
+    if days < 1:
+        raise ValidationFailed(_("Imports are kept at least one day."), details={"days": [str(days)]})
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    old = ImportBatch.objects.filter(created_at__lt=cutoff).exclude(status__in=RUNNING_STATUSES)
+    with_data = old.exclude(file="") | old.filter(rows__isnull=False)
+    batch_ids = list(with_data.values_list("pk", flat=True).distinct().order_by("pk"))
+    storage = ImportBatch._meta.get_field("file").storage
+    names = set(ImportBatch.objects.filter(pk__in=batch_ids).exclude(file="").values_list("file", flat=True))
+    referenced = set(ImportBatch.objects.exclude(file="").values_list("file", flat=True))
+    orphans = [name for name in _stored_imports(storage, older_than=cutoff) if name not in referenced]
+    summary = {
+        "batches": len(batch_ids),
+        "files": len(names) + len(orphans),
+        "rows": ImportRow.objects.filter(batch_id__in=batch_ids).count(),
+        "days": days,
+    }
+    if dry_run or not (batch_ids or orphans):
+        return summary
+    with transaction.atomic():
+        expired = ImportBatch.objects.filter(pk__in=batch_ids, status=ImportStatus.READY)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("Not confirmed within %(days)d days: the file and its rows were removed.")
+        message %= {"days": days}
+        expired.update(status=ImportStatus.FAILED, error=message, finished_at=timezone.now())
+        ImportRow.objects.filter(batch_id__in=batch_ids).delete()
+        ImportBatch.objects.filter(pk__in=batch_ids).update(file="")
+        audit_record(
+            actor=None,
+            organisation=None,
+            action="exchange.import_purge",
+            object_type="exchange.importbatch",
+            data={**summary, "batch_ids": batch_ids[:1000]},
+        )
+        # Files go once the rows no longer name them; a rolled-back purge keeps them.
+        transaction.on_commit(lambda: [storage.delete(name) for name in (*names, *orphans)])
+    return summary
+
+
+def _stored_imports(storage, *, older_than: dt.datetime) -> list[str]:
+    try:
+        _dirs, files = storage.listdir("imports")
+    except FileNotFoundError:
+        return []
+    return [f"imports/{name}" for name in files if storage.get_modified_time(f"imports/{name}") < older_than]
+
+
+__all__ = ["NOTICES", "import_check", "import_commit", "import_confirm", "import_purge", "import_upload"]
