@@ -417,6 +417,9 @@ class Question(models.Model):
 
 
 class Verb(models.TextChoices):
+    """Every kind of in-app notification, whichever app sends it: the inbox, the API and the e-mail subject
+    show the label. `notify` refuses a kind that is not listed here."""
+
     APPLICATION_NEW = "application_new", _("New application")
     APPLICATION_SHORTLISTED = "application_shortlisted", _("Application shortlisted")
     APPLICATION_DECLINED = "application_declined", _("Application declined")
@@ -429,6 +432,15 @@ class Verb(models.TextChoices):
     UNDECIDED = "undecided", _("Applications awaiting a decision")
     SUPPLIER_VERIFIED = "supplier_verified", _("Supplier verified")
     DIGEST = "digest", _("New matching scenarios")
+    # Sent by the tracking app (cooperations from agreement to benchmark case).
+    COOPERATION_AGREED = "cooperation_agreed", _("Cooperation agreed")
+    COOPERATION_STARTED = "cooperation_started", _("Implementation started")
+    COOPERATION_REPORT = "cooperation_report", _("Progress report")
+    COOPERATION_FOLLOWUP = "cooperation_followup", _("Follow-up comment")
+    COOPERATION_PILOTED = "cooperation_piloted", _("Pilot accepted")
+    COOPERATION_TERMINATED = "cooperation_terminated", _("Cooperation terminated")
+    COOPERATION_BENCHMARK = "cooperation_benchmark", _("Designated a benchmark case")
+    MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
 
 
 class Notification(models.Model):

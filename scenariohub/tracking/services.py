@@ -21,7 +21,7 @@ from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Membership, Role, User
 from scenariohub.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from scenariohub.core.services import audit_record
-from scenariohub.matching.models import Application, ApplicationStatus
+from scenariohub.matching.models import Application, ApplicationStatus, Verb
 from scenariohub.matching.services._common import clean_text, raise_if, save_attachments, validate_files
 from scenariohub.matching.services.notifications import notify
 from scenariohub.scenarios.lifecycle import TRACKING
@@ -44,15 +44,15 @@ from scenariohub.tracking.models import (
 )
 from scenariohub.tracking.selectors import cooperation_visible_q, is_city_of, is_owner, may_follow_up
 
-# Notification kinds of this app (Notification.verb); the inbox shows the text, which says what happened.
-VERB_AGREED = "cooperation_agreed"
-VERB_STARTED = "cooperation_started"
-VERB_REPORT = "cooperation_report"
-VERB_FOLLOWUP = "cooperation_followup"
-VERB_PILOTED = "cooperation_piloted"
-VERB_TERMINATED = "cooperation_terminated"
-VERB_BENCHMARK = "cooperation_benchmark"
-VERB_OVERDUE = "milestone_overdue"
+# Notification kinds of this app (members of matching's Verb, which labels them in the inbox).
+VERB_AGREED = Verb.COOPERATION_AGREED
+VERB_STARTED = Verb.COOPERATION_STARTED
+VERB_REPORT = Verb.COOPERATION_REPORT
+VERB_FOLLOWUP = Verb.COOPERATION_FOLLOWUP
+VERB_PILOTED = Verb.COOPERATION_PILOTED
+VERB_TERMINATED = Verb.COOPERATION_TERMINATED
+VERB_BENCHMARK = Verb.COOPERATION_BENCHMARK
+VERB_OVERDUE = Verb.MILESTONE_OVERDUE
 
 MAX_METRICS = 20
 

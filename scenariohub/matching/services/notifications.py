@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import User
 from scenariohub.core.errors import NotFound
-from scenariohub.matching.models import Notification
+from scenariohub.matching.models import Notification, Verb
 
 TEXT_MAX = 500
 
@@ -25,8 +25,11 @@ def notify(*, recipients: Iterable[User], verb: str, message, params: dict | Non
            obj=None, exclude: User | None = None) -> list[Notification]:
     """Create one notification per recipient (each user once) and queue the e-mails on commit.
 
-    `message` is a lazy translatable string with %(name)s placeholders filled from `params`.
+    `message` is a lazy translatable string with %(name)s placeholders filled from `params`. `verb` must be a
+    member of `Verb`: an unlisted kind would reach the inbox and the e-mail subject as a raw code.
     """
+    if verb not in Verb.values:
+        raise ValueError(f"unknown notification kind {verb!r}: add it to matching.models.Verb")
     seen: set[int] = set()
     users = []
     for user in recipients:
