@@ -74,6 +74,48 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *,
+    actor: Any,
+    organisation: Any,
+    action: str,
+    objects: list,
+    data: Any = None,
+    ip_address: str | None = None,
+    outcome: str | None = None,
+) -> list[AuditLog]:
+    """`audit_record` for a batch of objects the same actor changed the same way (an import): one record
+    per object, all appended under one lock of the chain head and inserted in a few statements, so the
+    chain stays as `audit_verify` checks it. `data(obj) -> dict` gives each record its details.
+
+    The same guard and context as `audit_record`: the auditor is refused, request id and IP are filled in.
+    """
+    if not objects:
+        return []
+    outcome = outcome or default_outcome(action)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    _auditor_guard(actor, organisation, action)
+    ctx = audit.current_request()
+    if ctx is not None:
+        ctx.outcomes.append(str(outcome))
+    return AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=actor,
+                organisation=organisation,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                data=(data(obj) if callable(data) else data) or {},
+                ip_address=ip_address,
+                outcome=outcome,
+            )
+            for obj in objects
+        ],
+        batch_size=1000,
+    )
+
+
 AUDIT_RETENTION_DAYS = 184  # GB/T 22239-2019 / 网络安全法 第二十一条: logs are kept at least six months
 
 
@@ -170,3 +212,55 @@ def audit_export(*, actor, filters: dict):
             data={"filters": filters, "rows": count, "format": "xlsx"},
         )
     return out, count
+
+
+def audit_key_rotate(*, using: str = "default") -> dict:
+    """Seal the switch to a new AUDIT_HMAC_KEY: one record, under the new key, that retires the previous ones.
+
+    Run once every app server writes under the new key (AUDIT_HMAC_KEY) with the old one in
+    AUDIT_HMAC_KEY_PREVIOUS. The record names the last record before it, signed by each retired key
+    (`seal_by_previous`), and links to it like any record; from then on `audit_verify` refuses a record or
+    a chain head sealed under a retired key. Older records keep verifying under the previous keys for as
+    long as those stay configured. Refused on a broken chain, and when there is no previous key.
+    """
+    from django.db import transaction
+
+    from scenariohub.core.errors import Conflict, ValidationFailed
+
+    current, keys = audit.audit_keys()
+    retired = sorted(kid for kid in keys if kid != current)
+    if not retired:
+        raise ValidationFailed(
+            _("AUDIT_HMAC_KEY_PREVIOUS holds no other key than AUDIT_HMAC_KEY: there is nothing to retire."),
+            code="no_previous_key",
+        )
+    with transaction.atomic(using=using):
+        head = audit.locked_head(using)
+        report = audit.verify_chain(using=using)
+        if not report.ok:
+            raise Conflict(
+                _(
+                    "The audit chain is broken at record %(id)s; the key is not rotated until this is investigated."
+                )
+                % {"id": report.broken.record_id},
+                code="chain_broken",
+            )
+        payload = audit.rotation_payload(last_id=head.last_id, last_hash=head.last_hash, key_id=current)
+        summary = {
+            "key_id": current,
+            "retired_key_ids": retired,
+            "last_id": head.last_id,
+            "last_hash": head.last_hash,
+            "records_by_key": report.key_ids,
+            "seal_by_previous": {
+                kid: audit.mac(audit.DEFAULT_ALG, payload, key=keys[kid]) for kid in retired
+            },
+        }
+        record = audit_record(
+            actor=None,
+            organisation=None,
+            action=audit.KEY_ROTATE_ACTION,
+            object_type="core.auditlog",
+            data=summary,
+        )
+    return {**summary, "record_id": record.pk}

@@ -22,8 +22,7 @@ from scenariohub.core.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from scenariohub.core.models import AuditLog
-from scenariohub.core.services import audit_record
+from scenariohub.core.services import audit_record, audit_record_many
 from scenariohub.core.uploads import validate_upload
 from scenariohub.reference import selectors as ref
 from scenariohub.scenarios.lifecycle import Transition, may_perform, transition_between
@@ -162,16 +161,10 @@ def scenario_create_many(*, actor: Actor, rows: list[dict[str, Any]]) -> list[Sc
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), details=errors)
     created = Scenario.objects.bulk_create(drafts, batch_size=500)  # SQLite and PostgreSQL return the ids
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=actor.user if actor.user and actor.user.is_authenticated else None,
-                organisation=actor.organisation, action="scenario.create", object_type=Scenario._meta.label_lower,
-                object_id=str(s.pk), data={"title": s.title, "batch": True}, ip_address=actor.ip_address,
-            )
-            for s in created
-        ],
-        batch_size=500,
+    # One record per scenario, as scenario_create writes, under one lock of the audit chain for the batch.
+    audit_record_many(
+        actor=actor.user, organisation=actor.organisation, action="scenario.create", objects=created,
+        data=lambda s: {"title": s.title, "batch": True}, ip_address=actor.ip_address,
     )
     return created
 
