@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from scenariohub.core.spreadsheet import xlsx_value
 from scenariohub.dashboard import metrics as m
-from scenariohub.dashboard.selectors import TargetsOverview
+from scenariohub.dashboard.selectors import SupportPanel, TargetsOverview, ZonePanel
 
 OFFICIAL_LANGUAGE = "zh-hans"
 
@@ -30,7 +30,31 @@ def _header(ws, values: list[str]) -> None:
     ws.freeze_panes = f"A{ws.max_row + 1}"
 
 
-def targets_xlsx(overview: TargetsOverview) -> bytes:
+def _support_sheet(wb: Workbook, support: SupportPanel) -> None:
+    ws = wb.create_sheet(_("Policy support"))
+    _header(
+        ws,
+        [_("Measure"), _("Applications"), _("Granted"), _("Granted (10k yuan)"), _("Requested (10k yuan)")],
+    )
+    for x in [*support.lines, support.total]:
+        ws.append([str(x.label), x.applications, x.granted, x.granted_amount, x.requested])
+    ws.column_dimensions["A"].width = 30
+
+
+def _zones_sheet(wb: Workbook, zones: ZonePanel) -> None:
+    ws = wb.create_sheet(_("Demonstration zones"))
+    ws.append([_("Decided") if zones.decided else _("Not decided yet (live ranking)")])
+    _header(ws, [_("Rank"), _("Tied"), _("Code"), _("City"), _("Score"), _("Selected as")])
+    for r in zones.top:
+        ws.append([r.rank, _("yes") if r.tied else _("no"), r.region, r.region_name, r.total, "、".join(r.levels)])
+    ws.column_dimensions["D"].width = 20
+    ws.column_dimensions["F"].width = 40
+
+
+def targets_xlsx(
+    overview: TargetsOverview, *, support: SupportPanel | None = None, zones: ZonePanel | None = None
+) -> bytes:
+    """`support` and `zones`: the panels the reader may see (None leaves their sheet out)."""
     with translation.override(OFFICIAL_LANGUAGE):
         wb = Workbook()
         ws = wb.active
@@ -96,6 +120,11 @@ def targets_xlsx(overview: TargetsOverview) -> bytes:
         for s in overview.funnel:
             funnel.append([str(s.stage.label), s.stage.status, s.count, str(s.stage.definition)])
         funnel.column_dimensions["D"].width = 80
+
+        if support is not None:
+            _support_sheet(wb, support)
+        if zones is not None:
+            _zones_sheet(wb, zones)
 
         notes = wb.create_sheet(_("Definitions"))
         _header(notes, [_("Item"), _("Definition")])

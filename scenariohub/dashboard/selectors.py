@@ -7,6 +7,7 @@ number of scenarios of the year but the number of queries does not (pinned by a 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Value, When
@@ -14,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scenariohub.accounts.actors import Actor
-from scenariohub.core.errors import ValidationFailed
+from scenariohub.core.errors import NotFound, ValidationFailed
 from scenariohub.dashboard import metrics as m
 from scenariohub.reference import selectors as ref
 from scenariohub.reference.models import ScenarioKind
 from scenariohub.scenarios.models import Scenario, ScenarioTransition, Status
 from scenariohub.scenarios.selectors import visible_q
+from scenariohub.support import selectors as support_selectors
+from scenariohub.zones import selectors as zone_selectors
 
 DIMENSIONS = ("region", "sector", "field", "kind", "month")
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -335,3 +338,64 @@ def metric_scenario_list(
     counted = qs.count()
     visible = qs.filter(visible_q(actor)).select_related("owner", "region", "sector", "field")
     return visible.order_by("-published_at", "-id"), counted
+
+
+# ------------------------------------------------------------------ policy support and demonstration zones
+# Panels read through the owning apps' selectors, so each shows exactly what its own page would show to the
+# same reader: the support summary to the office, departments and cities (aggregates, never the public);
+# a zone year's live ranking to the working roles, a decided year's result to everyone.
+
+ZONE_TOP = 5
+
+
+@dataclass(frozen=True)
+class SupportPanel:
+    year: int
+    lines: list[support_selectors.SummaryLine]
+    total: support_selectors.SummaryLine
+
+
+@dataclass(frozen=True)
+class ZoneStandingRow:
+    rank: int
+    tied: bool
+    region: str
+    region_name: str
+    total: Decimal
+    levels: list[str]  # labels of the selections made for the region (provincial / recommended national)
+
+
+@dataclass(frozen=True)
+class ZonePanel:
+    year: int
+    decided: bool
+    regions: int  # how many regions the ranking has; the panel shows the first ZONE_TOP
+    top: list[ZoneStandingRow]
+    selected: int  # selections made so far (provincial and national)
+
+
+def support_panel(*, actor: Actor, year: int) -> SupportPanel | None:
+    """The year's applications, grants and granted amounts per measure; None for readers of no summary."""
+    try:
+        lines = support_selectors.summary_for_actor(actor=actor, year=year)
+    except NotFound:
+        return None
+    return SupportPanel(year, lines, support_selectors.summary_total(lines))
+
+
+def zone_panel(*, actor: Actor, year: int) -> ZonePanel | None:
+    """The top of the year's zone ranking; None when the reader may not see the year (open, not theirs)."""
+    try:
+        zone_year = zone_selectors.zone_year_get_for_actor(actor=actor, year=year)
+    except NotFound:
+        return None
+    ranking = zone_selectors.zone_ranking(zone_year=zone_year)
+    names = ref.region_names()
+    levels = {}
+    for s in ranking.selections:
+        levels.setdefault(s.region_id, []).append(str(s.get_level_display()))
+    top = [
+        ZoneStandingRow(r.rank, r.tied, r.region, names.get(r.region, r.region), r.total, levels.get(r.region, []))
+        for r in ranking.rows[:ZONE_TOP]
+    ]
+    return ZonePanel(year, ranking.frozen, len(ranking.rows), top, len(ranking.selections))

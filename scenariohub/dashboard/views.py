@@ -24,12 +24,15 @@ from scenariohub.dashboard.selectors import (
     metric_scenario_list,
     parse_year,
     plan_years,
+    support_panel,
     targets_overview,
+    zone_panel,
 )
 from scenariohub.reference import selectors as ref
 
 DASHBOARD_ROLES = (Role.OFFICE, Role.CITY)
 LIST_PAGE_SIZE = 50
+PUBLIC_READER = Actor(user=None, membership=None)
 
 
 def _dashboard_actor(request) -> Actor:
@@ -82,7 +85,8 @@ def _chart_data(overview: TargetsOverview) -> dict:
     }
 
 
-def _context(request, overview: TargetsOverview, actor: Actor) -> dict:
+def _context(request, overview: TargetsOverview, actor: Actor, *, panels_for: Actor | None = None) -> dict:
+    """`panels_for`: whose view of the support and zone figures to show (the reader's, or nobody's)."""
     year = overview.year
     targets = [{"figure": t, "url": links.figure_url(t.code, year)} for t in overview.targets]
     breakdown = {
@@ -114,6 +118,8 @@ def _context(request, overview: TargetsOverview, actor: Actor) -> dict:
         "forecast_definition": m.FORECAST_DEFINITION,
         "own_region": overview.region_row(overview.highlight_region),
         "actor": actor,
+        "support": support_panel(actor=panels_for, year=year) if panels_for is not None else None,
+        "zones": zone_panel(actor=panels_for, year=year) if panels_for is not None else None,
     }
 
 
@@ -131,23 +137,28 @@ def targets(request):
     overview = targets_overview(
         year=year, highlight_region=actor.region_id if actor.role == Role.CITY else None
     )
-    return render(request, "dashboard/targets_detail.html", _context(request, overview, actor))
+    return render(request, "dashboard/targets_detail.html", _context(request, overview, actor, panels_for=actor))
 
 
 @require_GET
 def public(request):
     actor = actor_for_request(request)
     overview = targets_overview(year=_year(request))
-    return render(request, "dashboard/targets_public.html", _context(request, overview, actor))
+    # The public summary shows what anyone may see, whoever reads it: a decided zone year, no support figures.
+    context = _context(request, overview, actor, panels_for=PUBLIC_READER)
+    return render(request, "dashboard/targets_public.html", context)
 
 
 @login_required
 @require_GET
 def targets_xlsx_download(request):
-    _dashboard_actor(request)
-    overview = targets_overview(year=_year(request))
+    actor = _dashboard_actor(request)
+    year = _year(request)
+    overview = targets_overview(year=year)
     response = HttpResponse(
-        targets_xlsx(overview),
+        targets_xlsx(
+            overview, support=support_panel(actor=actor, year=year), zones=zone_panel(actor=actor, year=year)
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(
