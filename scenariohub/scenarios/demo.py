@@ -18,6 +18,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -78,7 +79,7 @@ TYPE_LOGINS = {
 
 # The stages after the scenarios, in order: each is called with a DemoContext inside the seeding
 # transaction and builds its app's objects through that app's services.
-STAGES: tuple[str, ...] = ()
+STAGES: tuple[str, ...] = ("scenariohub.tracking.demo.seed",)
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 HORIZON_DAYS = 7
@@ -465,6 +466,12 @@ def demo_reset() -> dict[str, int]:
     users = User.objects.filter(_demo_users())
     orgs = Organisation.objects.filter(memberships__user__in=users).distinct()
     org_ids = list(orgs.values_list("pk", flat=True))
+    # Later stages first, last one first: their objects hold scenarios and organisations (PROTECT). A
+    # stage's module may define `reset(users=, organisation_ids=)` deleting what its `seed` made.
+    for stage in reversed(STAGES):
+        module = import_module(stage.rpartition(".")[0])
+        if hasattr(module, "reset"):
+            module.reset(users=users, organisation_ids=org_ids)
     scenarios = Scenario.objects.filter(owner_id__in=org_ids).delete()[0]
     try:
         organisations = Organisation.objects.filter(pk__in=org_ids).delete()[0]

@@ -7,6 +7,7 @@ it is granted (the cooperation may have been terminated meanwhile). Decisions ar
 write is audited in its transaction.
 """
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -83,8 +84,11 @@ def application_submit(
     amount_requested: Any = None,
     cooperation_id: int | None = None,
     case_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> SupportApplication:
-    """Apply for a measure on a cooperation or a benchmark case the actor's organisation is a party to."""
+    """Apply for a measure on a cooperation or a benchmark case the actor's organisation is a party to.
+
+    The application counts for the year of `now` (default: the current time)."""
     if actor.role not in APPLICANT_ROLES:
         raise PermissionDenied(
             _("Support measures are applied for by the scenario provider or the product provider.")
@@ -140,7 +144,7 @@ def application_submit(
                 cooperation=cooperation,
                 case=case,
                 region_id=region_id,
-                year=timezone.localdate().year,
+                year=timezone.localdate(now).year,
                 summary=summary,
                 amount_requested=amount,
                 created_by=actor.user,
@@ -166,7 +170,13 @@ def application_submit(
 
 @transaction.atomic
 def application_decide(
-    *, actor: Actor, application_id: int, outcome: str, amount_granted: Any = None, reason: str = ""
+    *,
+    actor: Actor,
+    application_id: int,
+    outcome: str,
+    amount_granted: Any = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
 ) -> SupportApplication:
     """Grant (with the amount, for measures that carry money) or refuse (with the reason). Only the
     department configured for the measure, or the office."""
@@ -208,7 +218,7 @@ def application_decide(
                 _("The application is no longer eligible: %(why)s") % {"why": " ".join(check.reasons)},
                 code="not_eligible",
             )
-    now = timezone.now()
+    now = now or timezone.now()
     updated = SupportApplication.objects.filter(pk=application.pk, status=ApplicationStatus.SUBMITTED).update(
         status=outcome,
         amount_granted=amount if outcome == ApplicationStatus.GRANTED else None,

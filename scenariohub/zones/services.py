@@ -5,6 +5,7 @@ SQLite serialises writers anyway) and refuses a decided year, so a change that r
 lands before it (and is in the snapshot) or is refused after it. Each write leaves an audit row.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -92,14 +93,16 @@ def _clean_weights(weights: Mapping[str, Any]) -> dict[str, int]:
 
 
 @transaction.atomic
-def zone_weights_set(*, actor: Actor, year: int, weights: Mapping[str, Any]) -> ZoneYear:
+def zone_weights_set(
+    *, actor: Actor, year: int, weights: Mapping[str, Any], now: dt.datetime | None = None
+) -> ZoneYear:
     """Set the year's five weights (whole numbers ≥ 0 adding up to 100). The ranking follows at once."""
     clean = _clean_weights(weights)
     zone_year = _locked_open_year(actor=actor, year=year)
     before = zone_year.weights
     for code, value in clean.items():
         setattr(zone_year, f"weight_{code}", value)
-    zone_year.weights_updated_at = timezone.now()
+    zone_year.weights_updated_at = now or timezone.now()
     zone_year.weights_updated_by = actor.user
     zone_year.save()
     _audit(actor, "zones.weights_set", zone_year, {"year": year, "before": before, "after": clean})
@@ -265,7 +268,9 @@ def zone_unselect(*, actor: Actor, year: int, selection_id: int, reason: str = "
 
 
 @transaction.atomic
-def zone_year_decide(*, actor: Actor, year: int, note: str = "") -> ZoneYear:
+def zone_year_decide(
+    *, actor: Actor, year: int, note: str = "", now: dt.datetime | None = None
+) -> ZoneYear:
     """Decide the year: write the frozen snapshot of every region's score and lock weights, inputs and
     selections. Needs at least one provincial demonstration zone."""
     note = (note or "").strip()
@@ -294,7 +299,7 @@ def zone_year_decide(*, actor: Actor, year: int, note: str = "") -> ZoneYear:
         ]
     )
     updated = ZoneYear.objects.filter(pk=zone_year.pk, status=YearStatus.OPEN).update(
-        status=YearStatus.DECIDED, decided_at=timezone.now(), decided_by=actor.user, decision_note=note
+        status=YearStatus.DECIDED, decided_at=now or timezone.now(), decided_by=actor.user, decision_note=note
     )
     if updated != 1:  # the row is locked above; this guards the rule even where locks are not row-level
         raise Conflict(_("The year has just been decided by someone else."), code="year_decided")
