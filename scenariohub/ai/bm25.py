@@ -104,24 +104,32 @@ class BM25Index:
 
     def scores(self, tokens: Iterable[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (removed rows score 0)."""
+        return self.scores_many([tokens])[0]
+
+    def scores_many(self, token_lists: Sequence[Iterable[str]]) -> list[np.ndarray]:
+        """`scores` for several queries; the per-row length norms are worked out once for all of them."""
         n = self.n_rows
-        out = np.zeros(n, dtype=np.float32)
+        outs = [np.zeros(n, dtype=np.float32) for _ in token_lists]
         if not self._n_alive:
-            return out
+            return outs
         avgdl = self._total_length / self._n_alive
         norm = None
-        for term, qtf in Counter(tokens).items():
-            tid = self._vocab.get(term)
-            if tid is None or self._df[tid] <= 0:
-                continue
-            if norm is None:
-                norm = self.k1 * (1.0 - self.b + self.b * self._lengths[:n] / avgdl)
-            rows, tfs = self._postings[tid]
-            weight = float(self.idf(float(self._df[tid]))) * qtf
-            # rows are unique within one term's postings, so fancy-index += is exact.
-            out[rows] += weight * tfs * (self.k1 + 1.0) / (tfs + norm[rows])
-        out[~self._alive[:n]] = 0.0
-        return out
+        dead = None
+        for out, tokens in zip(outs, token_lists, strict=True):
+            for term, qtf in Counter(tokens).items():
+                tid = self._vocab.get(term)
+                if tid is None or self._df[tid] <= 0:
+                    continue
+                if norm is None:
+                    norm = self.k1 * (1.0 - self.b + self.b * self._lengths[:n] / avgdl)
+                    dead = ~self._alive[:n]
+                rows, tfs = self._postings[tid]
+                weight = float(self.idf(float(self._df[tid]))) * qtf
+                # rows are unique within one term's postings, so fancy-index += is exact.
+                out[rows] += weight * tfs * (self.k1 + 1.0) / (tfs + norm[rows])
+            if dead is not None:
+                out[dead] = 0.0
+        return outs
 
     def _tfidf(self, tids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
         return (1.0 + np.log(tfs)) * self.idf(self._df[tids].astype(np.float32))

@@ -15,7 +15,7 @@ import numpy as np
 from .bm25 import BM25Index
 from .embedders import Embedder
 from .text import Analyzer, get_analyzer
-from .vectors import DenseMatrix, top_k
+from .vectors import DenseMatrix, top_k, top_k_rows
 
 Mode = Literal["hybrid", "lexical", "dense"]
 
@@ -244,11 +244,20 @@ class Index:
             query_vectors = self.embedder.embed_queries(queries)
         with self._lock:
             alive = self._alive()
+            depth = max(FUSION_DEPTH, k)
+            # Each query's dense ranking is read off one masked score matrix by one row-wise partition,
+            # and the BM25 length norms are computed once for all the queries.
             dense_scores = self._dense.scores_many(query_vectors)
-            return [
-                [(self._id_of[row], score) for row, score in self._hybrid_ranking(tokens, scores, k, alive)]
-                for tokens, scores in zip(token_lists, dense_scores, strict=True)
-            ]
+            dense_rows = top_k_rows(dense_scores, depth, valid=alive)
+            lexical_scores = self._lexical.scores_many(token_lists)
+            out = []
+            for lex, dense, rows in zip(lexical_scores, dense_scores, dense_rows, strict=True):
+                lexical = self._floored(
+                    [(int(r), float(lex[r])) for r in top_k(lex, depth, valid=alive & (lex > 0))], None
+                )
+                ranked = self._fuse(lexical, [(int(r), float(dense[r])) for r in rows], k)
+                out.append([(self._id_of[row], score) for row, score in ranked])
+            return out
 
     def _hybrid_ranking(
         self,
@@ -263,14 +272,25 @@ class Index:
     ) -> list[tuple[int, float]]:
         """RRF of the lexical ranking (above its floor) and the dense ranking of `dense_scores`."""
         depth = max(FUSION_DEPTH, k)
-        floor = LEXICAL_FLOOR if lexical_floor is None else max(LEXICAL_FLOOR, lexical_floor)
-        lexical = self._lexical_ranking(tokens, depth, alive)
-        if lexical:
-            lexical = [(row, score) for row, score in lexical if score >= floor * lexical[0][1]]
+        lexical = self._floored(self._lexical_ranking(tokens, depth, alive), lexical_floor)
         rows = top_k(dense_scores, dense_depth or depth, valid=alive)
         dense = [(int(r), float(dense_scores[r])) for r in rows]
         if dense and dense_floor and dense[0][1] > 0:
             dense = [(row, score) for row, score in dense if score >= dense_floor * dense[0][1]]
+        return self._fuse(lexical, dense, k)
+
+    @staticmethod
+    def _floored(lexical: list[tuple[int, float]], lexical_floor: float | None) -> list[tuple[int, float]]:
+        """The lexical matches scoring at least LEXICAL_FLOOR (or `lexical_floor`, if higher) of the best."""
+        floor = LEXICAL_FLOOR if lexical_floor is None else max(LEXICAL_FLOOR, lexical_floor)
+        if not lexical:
+            return lexical
+        return [(row, score) for row, score in lexical if score >= floor * lexical[0][1]]
+
+    @staticmethod
+    def _fuse(
+        lexical: list[tuple[int, float]], dense: list[tuple[int, float]], k: int
+    ) -> list[tuple[int, float]]:
         fused = rrf([[row for row, _ in lexical], [row for row, _ in dense]])
         return sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
 

@@ -49,7 +49,30 @@ def top_k(scores: np.ndarray, k: int, *, valid: np.ndarray | None = None) -> np.
         part = np.argpartition(-scores, k - 1)[:k]
     else:
         part = np.arange(len(scores))
-    return part[np.argsort(-scores[part], kind="stable")]
+    # Best first; among equal scores the lower row first (so ties come out the same in `top_k_rows`).
+    return part[np.lexsort((part, -scores[part]))]
+
+
+def top_k_rows(scores: np.ndarray, k: int, *, valid: np.ndarray | None = None) -> np.ndarray:
+    """`top_k` of every row of an m x n score matrix at once (m x k', k' = min(k, valid rows)), best first.
+
+    Overwrites the invalid columns of `scores` with -inf: it is the caller's throw-away matrix.
+    """
+    m, n = scores.shape
+    if valid is not None:
+        scores[:, ~valid] = -np.inf
+        k = min(k, int(valid.sum()))
+    k = min(k, n)
+    if k <= 0 or m == 0:
+        return np.zeros((m, 0), dtype=np.int64)
+    if k < n:
+        part = np.argpartition(scores, n - k, axis=1)[:, n - k :]
+    else:
+        part = np.broadcast_to(np.arange(n), (m, n))
+    picked = np.take_along_axis(scores, part, axis=1)
+    # Best first; among equal scores the lower row first, as `top_k`'s stable sort gives.
+    order = np.lexsort((part, -picked), axis=1)
+    return np.take_along_axis(part, order, axis=1)
 
 
 class DenseMatrix:

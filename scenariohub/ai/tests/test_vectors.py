@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from scenariohub.ai.vectors import DenseMatrix, top_k, vector_from_bytes, vector_to_bytes
+from scenariohub.ai.vectors import DenseMatrix, top_k, top_k_rows, vector_from_bytes, vector_to_bytes
 
 
 @pytest.mark.parametrize(("dtype", "tolerance"), [("float16", 1e-3), ("float32", 0.0)])
@@ -31,6 +31,24 @@ def test_top_k_orders_and_skips_invalid():
     valid = np.array([True, False, True, True])
     assert top_k(scores, 2, valid=valid).tolist() == [3, 2]
     assert top_k(scores, 0).tolist() == []
+    # Equal scores: the lower row first.
+    assert top_k(np.array([0.5, 0.9, 0.5, 0.5]), 3).tolist() == [1, 0, 2]
+
+
+def test_top_k_rows_is_top_k_of_each_row():
+    rng = np.random.default_rng(3)
+    scores = rng.random((7, 500)).astype(np.float32)
+    scores[2, 10:20] = 0.99  # ties
+    valid = rng.random(500) > 0.2
+    expected = [top_k(row, 30, valid=valid).tolist() for row in scores]
+    assert top_k_rows(scores.copy(), 30, valid=valid).tolist() == expected
+    # Fewer valid rows than asked for: all of them, still best first; nothing asked, nothing given.
+    few = np.zeros(500, dtype=bool)
+    few[[4, 9]] = True
+    assert top_k_rows(scores.copy(), 30, valid=few).tolist() == [
+        top_k(row, 30, valid=few).tolist() for row in scores
+    ]
+    assert top_k_rows(scores.copy(), 0).shape == (7, 0)
 
 
 def test_dense_matrix_grows_normalises_and_compacts():
