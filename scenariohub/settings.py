@@ -52,8 +52,10 @@ elif len(SCENARIOHUB_DATA_KEY) < 32 or SCENARIOHUB_DATA_KEY == SECRET_KEY:
 
 # The audit trail's hash chain is keyed (HMAC-SM3) with this secret, kept out of the database
 # (scenariohub.core.audit). Development derives it from SECRET_KEY; production refuses to start without
-# its own. Changing it makes older records fail `audit_verify`: keep it for as long as the records.
+# its own. Each record names its key's id; to change the key, move the old one to AUDIT_HMAC_KEY_PREVIOUS
+# (kept as long as records sealed under it) and run `scenariohub audit_rotate_key` (docs/operations.md).
 AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEY_PREVIOUS = env_list("AUDIT_HMAC_KEY_PREVIOUS", [])
 if PRODUCTION and len(AUDIT_HMAC_KEY) < 32:
     from django.core.exceptions import ImproperlyConfigured
 

@@ -69,6 +69,24 @@ def audit_key() -> bytes:
     return std_hmac.new(settings.SECRET_KEY.encode(), b"scenariohub audit chain v1", hashlib.sha256).digest()
 
 
+def key_id(key: bytes) -> str:
+    """A key's public name (8 hex digits of SHA-256 under a label), stored on each record it seals."""
+    return hashlib.sha256(b"scenariohub audit key id:" + key).hexdigest()[:8]
+
+
+def audit_keys() -> tuple[str, dict[str, bytes]]:
+    """The current key's id, and every usable key by id: AUDIT_HMAC_KEY and AUDIT_HMAC_KEY_PREVIOUS.
+
+    Previous keys only verify (records sealed before a rotation); new records are always sealed under the
+    current key, and a key rotation record (`audit_rotate_key`) retires the previous ones for what follows.
+    """
+    current = audit_key()
+    keys = {key_id(current): current}
+    for secret in getattr(settings, "AUDIT_HMAC_KEY_PREVIOUS", []) or []:
+        keys.setdefault(key_id(secret.encode()), secret.encode())
+    return key_id(current), keys
+
+
 def mac(alg: str, payload: bytes, *, key: bytes | None = None) -> str:
     key = audit_key() if key is None else key
     if alg == ALG_SM3:
@@ -147,19 +165,49 @@ def canonical_bytes(row) -> bytes:
         "path": row.path,
         "data": _normalise(row.data or {}),
     }
+    kid = getattr(row, "key_id", None)
+    if kid:  # records sealed before keys had ids keep their exact serialisation
+        doc["kid"] = kid
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def record_hash(row) -> str:
-    return mac(row.hash_alg, canonical_bytes(row))
+def record_hash(row, *, key: bytes | None = None) -> str:
+    """The record's MAC under `key`, by default the key its `key_id` names (the current key if unnamed)."""
+    if key is None:
+        _current, keys = audit_keys()
+        key = keys.get(getattr(row, "key_id", None) or "") or audit_key()
+    return mac(row.hash_alg, canonical_bytes(row), key=key)
+
+
+def sealing_key_id(row) -> str | None:
+    """The id of the configured key that sealed this record, or None (altered, or its key is not configured).
+
+    A record names its key; records from before key ids are tried under each configured key."""
+    _current, keys = audit_keys()
+    named = getattr(row, "key_id", None)
+    candidates = [named] if named else list(keys)
+    for kid in candidates:
+        key = keys.get(kid)
+        if key is not None and std_hmac.compare_digest(row.hash, record_hash(row, key=key)):
+            return kid
+    return None
 
 
 def head_payload(head) -> bytes:
     return f"head|{head.last_id or 0}|{head.last_hash}|{head.anchor_id or 0}|{head.anchor_hash}".encode()
 
 
-def head_mac(head) -> str:
-    return mac(head.mac_alg or DEFAULT_ALG, head_payload(head))
+def head_mac(head, *, key: bytes | None = None) -> str:
+    return mac(head.mac_alg or DEFAULT_ALG, head_payload(head), key=key)
+
+
+def head_key_id(head) -> str | None:
+    """Which configured key sealed the head (app servers mid-rotation may still hold the previous one)."""
+    _current, keys = audit_keys()
+    for kid, key in keys.items():
+        if std_hmac.compare_digest(head.mac, head_mac(head, key=key)):
+            return kid
+    return None
 
 
 # ----------------------------------------------------------------------------------------- appending
@@ -194,10 +242,12 @@ def locked_head(using: str):
 def seal(rows: list, *, head) -> None:
     """Give unsaved rows their place in the chain after `head` (hash fields only; no query)."""
     prev = head.last_hash
+    kid, keys = audit_keys()
     for row in rows:
         row.hash_alg = DEFAULT_ALG
+        row.key_id = kid
         row.prev_hash = prev
-        row.hash = record_hash(row)
+        row.hash = record_hash(row, key=keys[kid])
         prev = row.hash
 
 
@@ -327,10 +377,33 @@ class ChainReport:
     first_id: int | None = None
     last_id: int | None = None
     broken: ChainBreak | None = None
+    key_ids: dict[str, int] = field(default_factory=dict)  # records checked per sealing key
 
     @property
     def ok(self) -> bool:
         return self.broken is None
+
+
+KEY_ROTATE_ACTION = "audit.key_rotate"
+
+
+def rotation_payload(*, last_id: int | None, last_hash: str, key_id: str) -> bytes:
+    """What each retired key signs in the rotation record: where its segment of the chain ends."""
+    return f"rotate|{last_id or 0}|{last_hash}|{key_id}".encode()
+
+
+def _rotation_problem(row, kid: str, keys: dict[str, bytes]) -> str | None:
+    data = row.data or {}
+    if data.get("key_id") != kid:
+        return "the key rotation record names another key than the one that sealed it"
+    payload = rotation_payload(last_id=data.get("last_id"), last_hash=data.get("last_hash", ""), key_id=kid)
+    for retired, signature in (data.get("seal_by_previous") or {}).items():
+        key = keys.get(retired)
+        if key is not None and not std_hmac.compare_digest(
+            str(signature), mac(row.hash_alg, payload, key=key)
+        ):
+            return f"the key rotation record's seal by key {retired} does not match"
+    return None
 
 
 def verify_chain(*, using: str = "default", progress=None, chunk: int = 5000) -> ChainReport:
@@ -349,9 +422,14 @@ def verify_chain(*, using: str = "default", progress=None, chunk: int = 5000) ->
         if first is not None:
             report.broken = ChainBreak(first.id, first.time_with_offset, "the chain head is missing")
         return report
-    if not std_hmac.compare_digest(head.mac, head_mac(head)):
-        report.broken = ChainBreak(None, "", "the chain head's MAC does not match (head row altered)")
+    _current, keys = audit_keys()
+    head_kid = head_key_id(head)
+    if head_kid is None:
+        report.broken = ChainBreak(
+            None, "", "the chain head's MAC does not match (head row altered, or its key is not configured)"
+        )
         return report
+    retired: dict[str, int] = {}  # key id -> the rotation record that retired it
     if head.last_id is not None:
         rows = rows.filter(id__lte=head.last_id)
     total = rows.count()
@@ -371,11 +449,32 @@ def verify_chain(*, using: str = "default", progress=None, chunk: int = 5000) ->
         if row.hash_alg not in (ALG_SM3, ALG_SHA256):
             report.broken = ChainBreak(row.id, row.time_with_offset, "the record is not sealed (no hash)")
             return report
-        if not std_hmac.compare_digest(row.hash, record_hash(row)):
+        kid = sealing_key_id(row)
+        if kid is None:
+            named = getattr(row, "key_id", None)
+            problem = (
+                f"the record is sealed under key {named}, which is neither AUDIT_HMAC_KEY nor in "
+                "AUDIT_HMAC_KEY_PREVIOUS"
+                if named and named not in keys
+                else "the record's content does not match its hash (record altered)"
+            )
+            report.broken = ChainBreak(row.id, row.time_with_offset, problem)
+            return report
+        if kid in retired:
             report.broken = ChainBreak(
-                row.id, row.time_with_offset, "the record's content does not match its hash (record altered)"
+                row.id,
+                row.time_with_offset,
+                f"the record is sealed under key {kid}, retired by the key rotation in record {retired[kid]}",
             )
             return report
+        if row.action == KEY_ROTATE_ACTION and not row.method:
+            if problem := _rotation_problem(row, kid, keys):
+                report.broken = ChainBreak(row.id, row.time_with_offset, problem)
+                return report
+            for old in (row.data or {}).get("retired_key_ids") or []:
+                if old != kid:
+                    retired.setdefault(old, row.id)
+        report.key_ids[kid] = report.key_ids.get(kid, 0) + 1
         if row.prev_hash != prev_hash:
             after = f"record {prev_id}" if prev_id is not None else "the chain's anchor"
             report.broken = ChainBreak(
@@ -393,6 +492,10 @@ def verify_chain(*, using: str = "default", progress=None, chunk: int = 5000) ->
             prev_id,
             "",
             f"the chain ends at record {head.last_id} but the last record found is {prev_id}: records were removed",
+        )
+    if report.ok and head_kid in retired:
+        report.broken = ChainBreak(
+            None, "", f"the chain head is sealed under key {head_kid}, retired in record {retired[head_kid]}"
         )
     if progress and report.checked % chunk:
         progress(report.checked, total)

@@ -126,6 +126,9 @@ class AuditLog(models.Model):
     method = models.CharField(_("HTTP method"), max_length=8, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
     hash_alg = models.CharField(_("hash algorithm"), max_length=16, blank=True)
+    # The id of the AUDIT_HMAC_KEY that sealed the record (core.audit.key_id); NULL on records sealed before
+    # keys had ids. Nullable so adding it altered no existing row (they are immutable).
+    key_id = models.CharField(_("key id"), max_length=8, null=True, blank=True)  # noqa: DJ001 - see above
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64, blank=True)
 
