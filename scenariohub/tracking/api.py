@@ -3,15 +3,19 @@ pilot acceptance. Endpoints parse input, find the actor and call selectors and s
 access (404 for what the caller may not see, 403 for what it may see but not do) and raise the domain
 errors that `scenariohub.api` turns into `{"code", "message", "details"?}`."""
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from scenariohub.api import WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import NotFound
+from scenariohub.core.uploads import ATTACHMENT_KINDS
 from scenariohub.tracking import selectors, services
-from scenariohub.tracking.models import FollowUp, Milestone
+from scenariohub.tracking.models import CooperationAttachment, FollowUp, Milestone, ProgressReport
 from scenariohub.tracking.schemas import (
     CompleteIn,
+    CooperationAttachmentListOut,
     CooperationDetailOut,
     CooperationIn,
     CooperationListOut,
@@ -34,6 +38,16 @@ from scenariohub.tracking.schemas import (
 
 router = Router(tags=["cooperations"])
 MAX_DB_ID = 2**63 - 1
+_CONTENT_TYPES = {k.code: k.content_type for k in ATTACHMENT_KINDS}
+_UPLOAD_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+_FILES_DOC = (
+    "Multipart field `attachments`, one or more files: PDF, Word, Excel, PNG or JPEG, checked by content "
+    "(signature and libmagic) and named like it, each at most the platform's upload limit, at most 10 per "
+    "agreement or report. 422 `file_type_not_allowed`, `file_type_mismatch`, `file_content_mismatch`, "
+    "`file_too_large`, `empty_file`, `no_file` (details under `attachments`); all files or none. 403 for "
+    "anyone but the owner organisation who can see the cooperation, 404 otherwise; 409 once the "
+    "cooperation is piloted or ended."
+)
 
 
 def _id(value: int) -> int:
@@ -290,3 +304,91 @@ def followup_resolve(request, id: int, payload: ResolveIn):
         actor=api_actor(request), followup_id=_id(id), resolution=payload.resolution
     )
     return FollowUp.objects.select_related("organisation").get(pk=followup.pk)
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def _attachment_id(value: int) -> int:
+    if not 1 <= value <= MAX_DB_ID:
+        raise NotFound(_("Attachment not found."))
+    return value
+
+
+@router.post(
+    "/cooperations/{id}/attachments",
+    response={201: CooperationAttachmentListOut, **_UPLOAD_ERRORS},
+    auth=WRITE_AUTH,
+    url_name="cooperation-attachment-create",
+    operation_id="cooperation_attachment_create",
+    summary="Upload the signed agreement (owner)",
+    description="Adds files to the agreement; the answer lists all the agreement's files. " + _FILES_DOC,
+)
+def cooperation_attachment_create(request, id: int, attachments: File[list[UploadedFile]] = None):
+    services.cooperation_attachments_add(
+        actor=api_actor(request), cooperation_id=_id(id), files=attachments or ()
+    )
+    rows = list(CooperationAttachment.objects.filter(cooperation_id=id, report__isnull=True))
+    return Status(201, {"items": rows, "count": len(rows)})
+
+
+@router.post(
+    "/cooperations/{id}/reports/{report_id}/attachments",
+    response={201: ReportOut, **_UPLOAD_ERRORS},
+    auth=WRITE_AUTH,
+    url_name="cooperation-report-attachment-create",
+    operation_id="cooperation_report_attachment_create",
+    summary="Attach files to a progress report (owner)",
+    description=(
+        "Adds files to one of the owner's own reports (a report the city sent through the tracking sheet "
+        "stays as sent: 403); the answer is the report. " + _FILES_DOC
+    ),
+)
+def report_attachment_create(
+    request, id: int, report_id: int, attachments: File[list[UploadedFile]] = None
+):
+    services.cooperation_attachments_add(
+        actor=api_actor(request), cooperation_id=_id(id), report_id=_id(report_id), files=attachments or ()
+    )
+    report = (
+        ProgressReport.objects.select_related("organisation")
+        .prefetch_related("attachments")
+        .get(pk=report_id)
+    )
+    return Status(201, report)
+
+
+@router.get(
+    "/cooperations/{id}/attachments/{attachment_id}",
+    response={**error_responses(401, 404, 422)},
+    auth=WRITE_AUTH,
+    url_name="cooperation-attachment-download",
+    operation_id="cooperation_attachment_download",
+    summary="Download an agreement or report file",
+    description="The file, as an attachment, to whoever may see the cooperation (as on its page).",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def cooperation_attachment_download(request, id: int, attachment_id: int):
+    cooperation = _visible(request, id)
+    attachment = cooperation.attachments.filter(pk=_attachment_id(attachment_id)).first()
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:  # the row outlived its file
+        raise NotFound(_("Attachment not found.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=_CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

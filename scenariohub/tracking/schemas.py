@@ -80,11 +80,26 @@ class MilestoneListOut(Schema):
     count: int
 
 
-class AttachmentOut(Schema):
+class CooperationAttachmentOut(Schema):
     id: int
     name: str = Field(alias="original_name")
     kind: str
     size: int
+    url: str = Field(description="Where the file is downloaded (`GET`, same access as the cooperation).")
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "api-v1:cooperation-attachment-download",
+            kwargs={"id": obj.cooperation_id, "attachment_id": obj.pk},
+        )
+
+
+class CooperationAttachmentListOut(Schema):
+    items: list[CooperationAttachmentOut]
+    count: int
 
 
 class ReportOut(Schema):
@@ -94,7 +109,7 @@ class ReportOut(Schema):
     text: str
     source: str
     organisation: OrganisationRef | None
-    attachments: list[AttachmentOut]
+    attachments: list[CooperationAttachmentOut]
 
     @staticmethod
     def resolve_attachments(obj) -> list:
@@ -148,6 +163,7 @@ class CooperationDetailOut(CooperationItemOut):
     members: list[OrganisationRef] = Field(description="Consortium members of the application.")
     milestones: list[MilestoneOut]
     acceptance: AcceptanceOut | None
+    attachments: list[CooperationAttachmentOut] = Field(description="Files of the agreement (reports carry their own).")
 
     @staticmethod
     def resolve_members(obj) -> list:
@@ -156,6 +172,10 @@ class CooperationDetailOut(CooperationItemOut):
     @staticmethod
     def resolve_milestones(obj) -> list:
         return list(obj.milestones.all())
+
+    @staticmethod
+    def resolve_attachments(obj) -> list:
+        return list(obj.agreement_files)
 
     @staticmethod
     def resolve_acceptance(obj):

@@ -598,6 +598,50 @@ def progress_report_create(
     return report
 
 
+def cooperation_attachments_add(
+    *, actor: Actor, cooperation_id: int, files, report_id: int | None = None
+) -> list[CooperationAttachment]:
+    """Files added to a recorded cooperation: the signed agreement (no `report_id`) or attachments of one
+    of the owner's progress reports. For API clients, which record the agreement or the report as JSON
+    first; the pages send the files with the form, through the same checks (`validate_files`: content
+    signature, libmagic, size, at most MAX_ATTACHMENTS per agreement or report). All files or none.
+
+    Only the owner organisation, while the cooperation is agreed or implementing (like reports)."""
+    with transaction.atomic():
+        cooperation = _locked(actor=actor, cooperation_id=cooperation_id)
+        _require_owner(actor, cooperation)
+        report = None
+        if report_id is not None:
+            report = cooperation.reports.filter(pk=report_id).first()
+            if report is None:
+                raise NotFound(_("Progress report not found."))
+            if report.organisation_id != actor.organisation_id:
+                # A report written by the city through the tracking sheet stays as the city sent it.
+                raise PermissionDenied(_("Only the organisation that wrote a report may add files to it."))
+        _require_status(cooperation, CooperationStatus.AGREED, CooperationStatus.IMPLEMENTING)
+        files = [f for f in files if f]
+        if not files:
+            raise ValidationFailed(
+                _("Choose at least one file."),
+                code="no_file",
+                details={"attachments": [_("Choose at least one file.")]},
+            )
+        existing = cooperation.attachments.filter(report=report).count()
+        checked = validate_files(files, existing=existing)
+        rows = save_attachments(CooperationAttachment, checked, actor=actor, cooperation=cooperation, report=report)
+        _audit(
+            actor,
+            "cooperation.attachments_add",
+            cooperation,
+            {
+                "report": report_id,
+                "attachments": [row.pk for row in rows],
+                "names": [row.original_name for row in rows],
+            },
+        )
+    return rows
+
+
 def followup_create(
     *, actor: Actor, cooperation_id: int, data: dict[str, Any], now: dt.datetime | None = None
 ) -> FollowUp:

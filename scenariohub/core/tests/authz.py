@@ -460,6 +460,7 @@ def build_world() -> World:
         author=f_provider.user,
         organisation=fp,
     )
+    add("coop_report", report, owner=f_provider)
     add(
         "coop_att",
         CooperationAttachment.objects.create(
@@ -1080,6 +1081,13 @@ API_TARGETS = {
     "/api/v1/cooperations/{id}/milestones": lambda w: [w.t("cooperation", id=w.cooperation.pk)],
     "/api/v1/cooperations/{id}/reports": lambda w: [w.t("cooperation", id=w.cooperation.pk)],
     "/api/v1/cooperations/{id}/followups": lambda w: [w.t("cooperation", id=w.cooperation.pk)],
+    "/api/v1/cooperations/{id}/attachments": lambda w: [w.t("cooperation", id=w.cooperation.pk)],
+    "/api/v1/cooperations/{id}/attachments/{attachment_id}": lambda w: [
+        w.t("coop_att", id=w.coop_att.cooperation_id, attachment_id=w.coop_att.pk)
+    ],
+    "/api/v1/cooperations/{id}/reports/{report_id}/attachments": lambda w: [
+        w.t("coop_report", id=w.coop_report.cooperation_id, report_id=w.coop_report.pk)
+    ],
     "/api/v1/milestones/{id}": lambda w: [w.t("milestone", id=w.milestone.pk)],
     "/api/v1/milestones/{id}/complete": lambda w: [w.t("milestone", id=w.milestone.pk)],
     "/api/v1/followups/{id}/resolve": lambda w: [w.t("followup", id=w.followup.pk)],
@@ -1177,6 +1185,8 @@ def api_body(w: World, op, target: Target) -> dict | None:
     )
     if path == "/api/v1/benchmark-cases/{id}/photos":
         return {"file": ContentFile(PNG_BYTES, name="p.png")}
+    if path in ("/api/v1/cooperations/{id}/attachments", "/api/v1/cooperations/{id}/reports/{report_id}/attachments"):
+        return {"attachments": _file("篡改.pdf")}
     tracking.update(
         {
             "/api/v1/support/applications/{id}/decision": {"outcome": "granted", "amount_granted": "1"},
