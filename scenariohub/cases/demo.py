@@ -11,11 +11,21 @@ from scenariohub.cases import services
 from scenariohub.cases.models import BenchmarkCase
 from scenariohub.scenarios.demo import TZ, _at
 
+try:  # the provincial quota (the office nominates provincial scenarios' cooperations) is landing in parallel
+    from scenariohub.cases.selectors import PROVINCIAL, is_provincial_cooperation
+except ImportError:  # before it: the city of the region nominates every cooperation
+    PROVINCIAL = None
+
+    def is_provincial_cooperation(cooperation) -> bool:
+        return False
+
+
 YEARS = (2025, 2026)
 # When the office set each year's quotas (early in the year, before any nomination).
 QUOTAS_SET = {2025: dt.date(2025, 2, 18), 2026: dt.date(2026, 1, 20)}
 QUOTA = {"510100": 4, "510700": 3, "510600": 3}  # Chengdu, Mianyang, Deyang; other cities 2
 DEFAULT_QUOTA = 2
+PROVINCIAL_QUOTA = 3
 DESIGNATED_MAX_2026 = 7  # several, not the whole target of the year
 
 DESIGNATION_REASONS = (
@@ -79,6 +89,10 @@ def _nomination_time(story, rng: random.Random) -> dt.datetime:
     return max(_at(day, rng), story.piloted + dt.timedelta(hours=2))
 
 
+def _quota_key(story) -> str:
+    return PROVINCIAL if is_provincial_cooperation(story.cooperation) else story.scenario.region_id
+
+
 def seed(ctx, clock, stories) -> list[DemoCase]:
     rng = ctx.rng("cases")
     piloted = sorted((s for s in stories if s.fate == "piloted"), key=lambda s: s.piloted)
@@ -88,11 +102,12 @@ def seed(ctx, clock, stories) -> list[DemoCase]:
         if nominated < ctx.now - dt.timedelta(days=1):
             plans.append((story, nominated))
     # Every city gets a quota each year; a city that nominates more than the default gets what it needs.
-    need = Counter((n.astimezone(TZ).year, s.scenario.region_id) for s, n in plans)
+    need = Counter((n.astimezone(TZ).year, _quota_key(s)) for s, n in plans)
     for year in YEARS:
         when = _at(QUOTAS_SET[year], rng)
-        for region in sorted(ctx.cities):
-            number = max(QUOTA.get(region, DEFAULT_QUOTA), need[(year, region)])
+        for region in sorted(ctx.cities) + ([PROVINCIAL] if PROVINCIAL else []):
+            default = PROVINCIAL_QUOTA if region == PROVINCIAL else QUOTA.get(region, DEFAULT_QUOTA)
+            number = max(default, need[(year, region)])
             with clock.at(when):
                 quota = services.quota_set(actor=ctx.office, year=year, region=region, number=number)
             clock.stamp(quota, updated_at=when)
@@ -104,7 +119,7 @@ def seed(ctx, clock, stories) -> list[DemoCase]:
     pending = in_2026[-1][0] if len(in_2026) > 1 else None
     designated_2026 = 0
     for story, nominated in plans:
-        city = ctx.cities[story.scenario.region_id]
+        nominator = ctx.office if is_provincial_cooperation(story.cooperation) else ctx.cities[story.scenario.region_id]
         year = nominated.astimezone(TZ).year
         if year == 2026 and story is not declined and story is not pending:
             if designated_2026 >= DESIGNATED_MAX_2026:
@@ -112,7 +127,7 @@ def seed(ctx, clock, stories) -> list[DemoCase]:
             designated_2026 += 1
         with clock.at(nominated):
             case = services.case_nominate(
-                actor=city, cooperation_id=story.cooperation.pk, data=_writeup(story, rng), now=nominated
+                actor=nominator, cooperation_id=story.cooperation.pk, data=_writeup(story, rng), now=nominated
             )
         ctx.counts["benchmark nominations"] += 1
         decided = None
