@@ -223,41 +223,77 @@ class Index:
             return [(self._id_of[row], score) for row, score in ranked]
 
     def search_many(
-        self, queries: Sequence[str], k: int = 10, *, query_vectors: np.ndarray | None = None
+        self,
+        queries: Sequence[str],
+        k: int = 10,
+        *,
+        query_vectors: np.ndarray | None = None,
+        only: Iterable[Hashable] | None = None,
     ) -> list[list[tuple[Hashable, float]]]:
         """Hybrid search for several queries at once, one result list per query (as `search` would give).
 
         A dense search is bound by reading the whole vector matrix, so the queries' cosines come from one
         matrix product: m queries cost little more than one (a supplier's recommendations ask with every
         solution it has). `query_vectors` (m x dim) are used when given, else the queries are embedded in
-        one batch. Without an embedder each query is answered lexically.
+        one batch. Without an embedder each query is answered lexically (BM25 scores).
+
+        `only` restricts the answers to those documents (ids not in the index are ignored), both rankings
+        included, so a caller that wants open scenarios only gets the best open ones rather than the best
+        of all, filtered. When they are fewer than half the index, only their rows of the vector matrix
+        are read.
         """
         queries = list(queries)
         if not queries:
             return []
         if not self._row_of or k <= 0:
             return [[] for _ in queries]
-        if self._dense is None or (query_vectors is None and self.embedder is None):
-            return [self.search(query, k, mode="lexical") for query in queries]
+        lexical_only = self._dense is None or (query_vectors is None and self.embedder is None)
         token_lists = [self.analyzer.tokens(query) for query in queries]
-        if query_vectors is None:
+        if not lexical_only and query_vectors is None:
             query_vectors = self.embedder.embed_queries(queries)
+        depth = max(FUSION_DEPTH, k)
         with self._lock:
-            alive = self._alive()
-            depth = max(FUSION_DEPTH, k)
-            # Each query's dense ranking is read off one masked score matrix by one row-wise partition,
-            # and the BM25 length norms are computed once for all the queries.
-            dense_scores = self._dense.scores_many(query_vectors)
-            dense_rows = top_k_rows(dense_scores, depth, valid=alive)
+            valid = self._alive()
+            if only is not None:
+                allowed = np.zeros(len(valid), dtype=bool)
+                allowed[[row for d in only if (row := self._row_of.get(d)) is not None]] = True
+                valid &= allowed
             lexical_scores = self._lexical.scores_many(token_lists)
-            out = []
-            for lex, dense, rows in zip(lexical_scores, dense_scores, dense_rows, strict=True):
-                lexical = self._floored(
-                    [(int(r), float(lex[r])) for r in top_k(lex, depth, valid=alive & (lex > 0))], None
-                )
-                ranked = self._fuse(lexical, [(int(r), float(dense[r])) for r in rows], k)
-                out.append([(self._id_of[row], score) for row, score in ranked])
-            return out
+            lexical = [
+                [
+                    (int(r), float(lex[r]))
+                    for r in top_k(lex, k if lexical_only else depth, valid=valid & (lex > 0))
+                ]
+                for lex in lexical_scores
+            ]
+            if lexical_only:
+                return [[(self._id_of[row], score) for row, score in ranked] for ranked in lexical]
+            dense = self._dense_rankings(query_vectors, depth, valid, subset=only is not None)
+            return [
+                [(self._id_of[row], score) for row, score in self._fuse(self._floored(lex, None), den, k)]
+                for lex, den in zip(lexical, dense, strict=True)
+            ]
+
+    def _dense_rankings(
+        self, query_vectors: np.ndarray, depth: int, valid: np.ndarray, *, subset: bool
+    ) -> list[list[tuple[int, float]]]:
+        """Each query's `depth` best valid rows by cosine, from one matrix product and one partition."""
+        assert self._dense is not None
+        n_valid = int(valid.sum())
+        if subset and n_valid < len(valid) // 2:
+            rows = np.flatnonzero(valid)
+            scores = self._dense.scores_many(query_vectors, rows=rows)
+            picked = top_k_rows(scores, depth)
+            return [
+                [(int(rows[c]), float(row_scores[c])) for c in cols]
+                for cols, row_scores in zip(picked, scores, strict=True)
+            ]
+        scores = self._dense.scores_many(query_vectors)
+        picked = top_k_rows(scores, depth, valid=valid)
+        return [
+            [(int(r), float(row_scores[r])) for r in cols]
+            for cols, row_scores in zip(picked, scores, strict=True)
+        ]
 
     def _hybrid_ranking(
         self,

@@ -343,16 +343,26 @@ def _text_similarities(index: Index | None, text: str, vector: np.ndarray | None
 
 
 def _text_similarities_many(
-    index: Index | None, texts: list[str], vectors: list[np.ndarray | None], k: int
+    index: Index | None,
+    texts: list[str],
+    vectors: list[np.ndarray | None],
+    k: int,
+    *,
+    only: Iterable[int] | None = None,
 ) -> list[dict[int, float]]:
-    """`_text_similarities` for several texts; with vectors, one pass over the dense matrix for all."""
+    """`_text_similarities` for several texts in one `search_many` (one pass over the dense matrix for
+    all), among the documents `only` when given."""
     if index is None or not texts:
         return [{} for _ in texts]
     if any(vector is None for vector in vectors):
+        hits = index.search_many(texts, k, only=only)  # lexical: relative BM25, as `_text_similarities`
         return [
-            _text_similarities(index, text, vector, k) for text, vector in zip(texts, vectors, strict=True)
+            {doc_id: (score / found[0][1] if found[0][1] > 0 else 0.0) for doc_id, score in found}
+            if found
+            else {}
+            for found in hits
         ]
-    hits = index.search_many(texts, k, query_vectors=np.vstack(vectors))
+    hits = index.search_many(texts, k, query_vectors=np.vstack(vectors), only=only)
     return [
         {doc_id: max(0.0, index.similarity(doc_id, vector)) for doc_id, _ in found}
         for found, vector in zip(hits, vectors, strict=True)
@@ -556,17 +566,24 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
     if not queries and not field_codes:
         return []
     index = live.live_index(services.SCENARIO)
-    best: dict[int, tuple[float, int]] = {}  # scenario id -> (similarity, query number)
-    texts = [text for _title, text, _stored, _plain in queries]
-    vectors = _query_vectors(index, texts, [stored for _t, _x, stored, _p in queries])
-    for number, sims in enumerate(_text_similarities_many(index, texts, vectors, RECOMMENDATION_CANDIDATES)):
-        for doc_id, sim in sims.items():
-            if sim > best.get(doc_id, (-1.0, 0))[0]:
-                best[doc_id] = (sim, number)
     today = timezone.localdate()
     open_q = Q(status__in=(Status.PUBLISHED, Status.MATCHING)) & (
         Q(deadline__isnull=True) | Q(deadline__gte=today)
     )
+    # The searches look among the open scenarios the supplier has not applied to: in a catalogue of
+    # past years most scenarios are closed, and the best of all, filtered, would leave few. Asking
+    # only their rows of the vector matrix is also what keeps a supplier's recommendations fast.
+    candidates = Scenario.objects.filter(open_q).exclude(pk__in=applied).values_list("pk", flat=True)
+    best: dict[int, tuple[float, int]] = {}  # scenario id -> (similarity, query number)
+    texts = [text for _title, text, _stored, _plain in queries]
+    vectors = _query_vectors(index, texts, [stored for _t, _x, stored, _p in queries])
+    found = _text_similarities_many(
+        index, texts, vectors, RECOMMENDATION_CANDIDATES, only=list(candidates) if index is not None else None
+    )
+    for number, sims in enumerate(found):
+        for doc_id, sim in sims.items():
+            if sim > best.get(doc_id, (-1.0, 0))[0]:
+                best[doc_id] = (sim, number)
     same_field = (
         Scenario.objects.filter(open_q, field_id__in=field_codes)
         .order_by("-published_at", "-id")

@@ -38,10 +38,35 @@ def test_search_many_answers_each_query_as_search_does(corpus_index):
     queries = ["光伏", "跌倒 监测", "钢材外观质量检测", "城市热线工单分类"]
     vectors = corpus_index.embedder.embed_queries(queries)
     batched = corpus_index.search_many(queries, 5, query_vectors=vectors)
-    assert batched == [corpus_index.search(q, 5, query_vector=v) for q, v in zip(queries, vectors, strict=True)]
+    assert batched == [
+        corpus_index.search(q, 5, query_vector=v) for q, v in zip(queries, vectors, strict=True)
+    ]
     # Embedded by the index itself when no vectors are given; empty input, empty output.
     assert ids(corpus_index.search_many(["光伏"], 3)[0]) == ids(corpus_index.search("光伏", 3))
     assert corpus_index.search_many([], 3) == []
+
+
+def test_search_many_only_answers_among_the_given_documents(corpus_index):
+    queries = ["光伏", "跌倒 监测", "钢材外观质量检测"]
+    vectors = corpus_index.embedder.embed_queries(queries)
+    allowed = {3, 8, 9, 1234}  # an id not in the index is ignored
+    restricted = corpus_index.search_many(queries, 5, query_vectors=vectors, only=allowed)
+    everything = corpus_index.search_many(queries, 50, query_vectors=vectors)
+    for query, found, whole, vector in zip(queries, restricted, everything, vectors, strict=True):
+        assert found and set(ids(found)) <= allowed - {1234}
+        # The best allowed documents, not the best of all filtered: the nearest allowed one by its vector
+        # is always among them.
+        nearest = max(allowed - {1234}, key=lambda d: corpus_index.similarity(d, vector))
+        assert nearest in ids(found), query
+        assert set(ids(found)) <= set(ids(whole))
+    assert corpus_index.search_many(queries, 5, query_vectors=vectors, only=()) == [[], [], []]
+
+
+def test_search_many_only_without_embedder_is_lexical_among_them():
+    index = Index(embedder=None)
+    index.add_many([(1, "光伏电站 巡检"), (2, "光伏组件 清洗"), (3, "跌倒 监测")])
+    assert ids(index.search_many(["光伏"], 5, only=[2, 3])[0]) == [2]
+    assert ids(index.search_many(["光伏"], 5)[0]) == ids(index.search("光伏", 5, mode="lexical"))
 
 
 def test_unknown_mode_is_refused(corpus_index):
