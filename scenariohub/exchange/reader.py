@@ -24,6 +24,7 @@ from scenariohub.exchange.columns import (
     DATE,
     IMPORTABLE,
     INTEGER,
+    PERSONAL,
     code_lookup,
     header_aliases,
 )
@@ -288,7 +289,8 @@ def _cell(raw, column, problem):
         if text == "":
             return None
         if text.startswith("="):  # a formula (or text typed like one): read as text, never evaluated
-            problem(key, "formula", value=text[:40])
+            # Problems are stored in plaintext and shown on the page: a contact cell's text is not repeated.
+            problem(key, "formula", value="=…" if key in PERSONAL else text[:40])
             return _BAD
         text = ESCAPED.sub("", text)
         if UNSTORABLE.search(text):

@@ -189,3 +189,14 @@ def test_the_migration_encrypts_staged_rows_and_workbooks_and_reverses(provider,
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(leaf)
+
+
+def test_a_formula_in_a_contact_cell_is_reported_without_repeating_it(provider, run_tasks):
+    client = client_for(provider)
+    row = good_row(1, contact_phone=f"={PHONE}", contact_email=EMAIL, title="=SUM(1)")
+    batch, _content = _uploaded(client, run_tasks, [row])
+    assert batch.status == ImportStatus.INVALID
+    formulas = {p["column"]: p["params"]["value"] for p in batch.problems if p["code"] == "formula"}
+    assert formulas == {"contact_phone": "=…", "title": "=SUM(1)"}  # other columns still show the cell
+    page = client.get(reverse("exchange:import-detail", args=[batch.pk])).content.decode()
+    assert "=SUM(1)" in page and PHONE not in page
