@@ -178,7 +178,8 @@ def quota_set(request, year: int, region: str, payload: QuotaIn):
     actor = api_actor(request)
     if not actor.is_office:
         raise PermissionDenied(_("Only the provincial office sets benchmark quotas."))
-    if region not in ref.region_names() or not 2025 <= year <= 2100:
+    # `provincial` is the provincial quota (the office's nominations of provincial scenarios).
+    if (region != selectors.PROVINCIAL and region not in ref.region_names()) or not 2025 <= year <= 2100:
         raise NotFound(_("Not found."))
     services.quota_set(actor=actor, year=year, region=region, number=payload.number)
     rows = [{"year": year, **row} for row in selectors.quota_table(year=year)]

@@ -6,6 +6,18 @@ solution, results, key figures, photos, video link). The office designates or de
 reason); designating moves the scenario to `benchmark` through the tracking service, which writes the
 ScenarioTransition row that the dashboard's benchmark figure counts.
 
+Provincial scenarios (owned by a provincial department or the office, `PROVINCIAL_OWNER_TYPES`) have no
+city reviewing them, so the office nominates their cooperations itself (and still decides them, as every
+case). Such a case is `provincial` and counts against the *provincial quota* of its year: one
+`BenchmarkQuota` row without a region, set by the office on the same page as the cities'. It does not use a
+place of the city of its region, whose quota is for the scenarios that city reviews; its `region` is still
+the scenario's region, so the showcase's filter and the demonstration-zone score count it where it was
+built.
+
+A declined case can be nominated again after changes to its write-up: the new nomination is a new row
+pointing at the declined one (`previous`), so the declined version, its reason and its decision stay in the
+history. A cooperation has at most one case that is not declined.
+
 Read by others: the demonstration-zone score counts designated cases per `region` and `year`
 (`BenchmarkCase.objects.filter(status=CaseStatus.DESIGNATED, year=…, region_id=…)`); support measures link
 to a case by its id. `year` is the quota year the nomination counts against (the nomination's year,
@@ -27,13 +39,20 @@ QUOTA_MAX = 100
 
 
 class BenchmarkQuota(models.Model):
-    """How many benchmark nominations a city may have in a year (pending or designated), set by the office."""
+    """How many benchmark nominations a city may have in a year (pending or designated), set by the office.
+    The row without a region is the provincial quota (nominations of provincial scenarios, by the office)."""
 
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2025), MaxValueValidator(2100)]
     )
     region = models.ForeignKey(
-        "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        "reference.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the provincial quota."),
     )
     number = models.PositiveSmallIntegerField(_("quota"), validators=[MaxValueValidator(QUOTA_MAX)])
     set_by = models.ForeignKey(
@@ -51,11 +70,15 @@ class BenchmarkQuota(models.Model):
         ordering = ["-year", "region_id"]
         constraints = [
             models.UniqueConstraint(fields=["year", "region"], name="cases_quota_unique_year_region"),
+            # NULLs are distinct in the constraint above: one provincial quota a year needs its own.
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(region__isnull=True), name="cases_quota_unique_year_provincial"
+            ),
             models.CheckConstraint(condition=Q(number__lte=QUOTA_MAX), name="cases_quota_number_range"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.region_id}: {self.number}"
+        return f"{self.year} {self.region_id or 'provincial'}: {self.number}"
 
 
 class CaseStatus(models.TextChoices):
@@ -69,15 +92,29 @@ QUOTA_STATUSES = (CaseStatus.NOMINATED, CaseStatus.DESIGNATED)
 
 
 class BenchmarkCase(models.Model):
-    cooperation = models.OneToOneField(
+    cooperation = models.ForeignKey(
         "tracking.Cooperation",
         verbose_name=_("cooperation"),
         on_delete=models.PROTECT,
-        related_name="benchmark_case",
+        related_name="benchmark_cases",
+    )
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("nominated again after"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next",
+        help_text=_("The declined nomination of the same cooperation that this one follows."),
     )
     year = models.PositiveSmallIntegerField(_("quota year"), db_index=True)
     region = models.ForeignKey(
         "reference.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    provincial = models.BooleanField(
+        _("provincial quota"),
+        default=False,
+        help_text=_("A provincial scenario's case, nominated by the office and counted against the provincial quota."),
     )
     title = models.CharField(_("case title"), max_length=100)
     background = models.TextField(_("background"), max_length=4000)
@@ -126,6 +163,10 @@ class BenchmarkCase(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="nominated") | Q(decided_at__isnull=False), name="cases_decided_has_time"
+            ),
+            # Nominated again only after a decline: at most one case of a cooperation is not declined.
+            models.UniqueConstraint(
+                fields=["cooperation"], condition=~Q(status="declined"), name="cases_one_open_case_per_cooperation"
             ),
         ]
         indexes = [models.Index(fields=["year", "region", "status"], name="cases_year_region_status_idx")]

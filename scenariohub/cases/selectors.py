@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from scenariohub.accounts.actors import Actor
@@ -10,6 +10,16 @@ from scenariohub.accounts.models import Role
 from scenariohub.cases.models import QUOTA_STATUSES, BenchmarkCase, BenchmarkQuota, CaseStatus
 from scenariohub.core.errors import NotFound, PermissionDenied, ValidationFailed
 from scenariohub.reference import selectors as ref
+from scenariohub.scenarios.lifecycle import PROVINCIAL_OWNER_TYPES
+
+# The quota table's row for the provincial quota (the BenchmarkQuota without a region); also the form field's
+# suffix on the quota page and the `region` the quota service takes for it.
+PROVINCIAL = "provincial"
+
+
+def is_provincial_cooperation(cooperation) -> bool:
+    """A provincial department's or the office's scenario: no city reviews it, the office nominates it."""
+    return cooperation.owner.type in PROVINCIAL_OWNER_TYPES  # the scenario's owner, copied at agreement
 
 
 def _base() -> QuerySet[BenchmarkCase]:
@@ -32,7 +42,7 @@ def _involved_q(actor: Actor) -> Q:
         return Q()
     q = Q(cooperation__owner_id=actor.organisation_id) | Q(cooperation__supplier_id=actor.organisation_id)
     if actor.role == Role.CITY:
-        q |= Q(region_id=actor.region_id)
+        q |= Q(region_id=actor.region_id, provincial=False)
     return q
 
 
@@ -41,13 +51,16 @@ def case_may_see(actor: Actor, case: BenchmarkCase) -> bool:
         return True
     if actor.is_anonymous:
         return False
-    if actor.role == Role.CITY and actor.region_id == case.region_id:
+    if actor.role == Role.CITY and actor.region_id == case.region_id and not case.provincial:
         return True
     return actor.organisation_id in (case.cooperation.owner_id, case.cooperation.supplier_id)
 
 
 def case_may_edit(actor: Actor, case: BenchmarkCase) -> bool:
-    """The write-up is the nominating city's: the city lead department of the case's region."""
+    """The write-up is the nominator's: the city lead department of the case's region, or the office for a
+    provincial scenario's case."""
+    if case.provincial:
+        return actor.is_office
     return actor.role == Role.CITY and actor.region_id == case.region_id
 
 
@@ -58,9 +71,19 @@ def case_get_for_actor(*, actor: Actor, pk: int, write: bool = False) -> Benchma
         raise NotFound(_("Benchmark case not found."))
     if write and not case_may_edit(actor, case):
         raise PermissionDenied(
-            _("Only the city lead department that nominated the case may change its write-up.")
+            _("Only the city lead department (or, for a provincial scenario, the office) that nominated the case may change its write-up.")
         )
     return case
+
+
+def case_history(case: BenchmarkCase) -> list[BenchmarkCase]:
+    """The earlier, declined nominations of the case's cooperation, newest first (each row is kept)."""
+    return list(
+        BenchmarkCase.objects.filter(cooperation_id=case.cooperation_id, nominated_at__lte=case.nominated_at)
+        .exclude(pk=case.pk)
+        .select_related("decided_by")
+        .order_by("-nominated_at", "-id")
+    )
 
 
 @dataclass
@@ -131,7 +154,7 @@ def case_review_list(*, actor: Actor) -> QuerySet[BenchmarkCase]:
     if actor.is_office:
         qs = _base()
     elif actor.role == Role.CITY:
-        qs = _base().filter(region_id=actor.region_id)
+        qs = _base().filter(region_id=actor.region_id, provincial=False)
     else:
         raise PermissionDenied(
             _("Only city lead departments and the provincial office review benchmark cases.")
@@ -140,43 +163,71 @@ def case_review_list(*, actor: Actor) -> QuerySet[BenchmarkCase]:
     return qs.order_by("-status", "-nominated_at", "-id")
 
 
+def _quota_q(region: str) -> Q:
+    """The quota row of a city (a region code) or the provincial one (PROVINCIAL)."""
+    return Q(region__isnull=True) if region == PROVINCIAL else Q(region_id=region)
+
+
+def _used_q(region: str) -> Q:
+    """The cases that use a place of that quota: a city's are its region's cases that are not provincial."""
+    return Q(provincial=True) if region == PROVINCIAL else Q(region_id=region, provincial=False)
+
+
 def quota_for(*, year: int, region: str) -> BenchmarkQuota | None:
-    return BenchmarkQuota.objects.filter(year=year, region_id=region).first()
+    return BenchmarkQuota.objects.filter(_quota_q(region), year=year).first()
 
 
 def quota_used(*, year: int, region: str) -> int:
-    return BenchmarkCase.objects.filter(year=year, region_id=region, status__in=QUOTA_STATUSES).count()
+    return BenchmarkCase.objects.filter(_used_q(region), year=year, status__in=QUOTA_STATUSES).count()
 
 
 def quota_table(*, year: int) -> list[dict]:
-    """Every region with its quota for the year (None when unset) and the places used: the office's page."""
-    quotas = dict(BenchmarkQuota.objects.filter(year=year).values_list("region_id", "number"))
-    used = dict(
+    """Every region with its quota for the year (None when unset) and the places used, then the provincial
+    quota (region PROVINCIAL): the office's page."""
+    quotas = {
+        code or PROVINCIAL: n
+        for code, n in BenchmarkQuota.objects.filter(year=year).values_list("region_id", "number")
+    }
+    used: dict[str, int] = {}
+    rows = (
         BenchmarkCase.objects.filter(year=year, status__in=QUOTA_STATUSES)
-        .values("region_id")
+        .values("region_id", "provincial")
         .annotate(n=Count("id"))
-        .values_list("region_id", "n")
+        .values_list("region_id", "provincial", "n")
         .order_by()
     )
+    for code, provincial, n in rows:
+        key = PROVINCIAL if provincial else code
+        used[key] = used.get(key, 0) + n
+    names = {**ref.region_names(), PROVINCIAL: _("Provincial departments and the office (provincial quota)")}
     return [
         {"region": code, "region_name": name, "number": quotas.get(code), "used": used.get(code, 0)}
-        for code, name in ref.region_names().items()
+        for code, name in names.items()
     ]
 
 
+def _open_case_exists():
+    return Exists(
+        BenchmarkCase.objects.filter(cooperation_id=OuterRef("pk")).exclude(status=CaseStatus.DECLINED)
+    )
+
+
 def nominable_cooperations(*, actor: Actor):
-    """The piloted cooperations of a city's region that have no case yet (what it can nominate)."""
+    """What the actor can nominate: piloted cooperations without a case awaiting a decision or designated
+    (a declined one may be nominated again). A city: its region's, not the provincial scenarios'; the
+    office: the provincial scenarios'."""
     from scenariohub.tracking.models import Cooperation, CooperationStatus
 
-    if actor.role != Role.CITY:
-        return Cooperation.objects.none()
-    return (
-        Cooperation.objects.select_related("scenario", "supplier", "owner")
-        .filter(
-            status=CooperationStatus.PILOTED, scenario__region_id=actor.region_id, benchmark_case__isnull=True
-        )
-        .order_by("-signed_on", "-id")
+    qs = Cooperation.objects.select_related("scenario", "supplier", "owner").filter(
+        status=CooperationStatus.PILOTED
     )
+    if actor.role == Role.CITY:
+        qs = qs.filter(scenario__region_id=actor.region_id).exclude(owner__type__in=PROVINCIAL_OWNER_TYPES)
+    elif actor.is_office:
+        qs = qs.filter(owner__type__in=PROVINCIAL_OWNER_TYPES)
+    else:
+        return Cooperation.objects.none()
+    return qs.filter(~_open_case_exists()).order_by("-signed_on", "-id")
 
 
 def nomination_target(*, actor: Actor, cooperation_id: int):
@@ -189,10 +240,27 @@ def nomination_target(*, actor: Actor, cooperation_id: int):
     )
     if cooperation is None:
         raise NotFound(_("Cooperation not found."))
-    if actor.role == Role.CITY and actor.region_id == cooperation.scenario.region_id:
+    provincial = is_provincial_cooperation(cooperation)
+    if provincial and actor.is_office:
         return cooperation
+    if not provincial and actor.role == Role.CITY and actor.region_id == cooperation.scenario.region_id:
+        return cooperation
+    if provincial and actor.role == Role.CITY and actor.region_id == cooperation.scenario.region_id:
+        raise PermissionDenied(
+            _("A provincial department's or the office's scenario is nominated by the provincial office.")
+        )
     if actor.is_office or actor.organisation_id in (cooperation.owner_id, cooperation.supplier_id):
         raise PermissionDenied(
             _("Benchmark cases are nominated by the city lead department of the scenario's region.")
         )
     raise NotFound(_("Cooperation not found."))
+
+
+def last_declined(cooperation) -> BenchmarkCase | None:
+    """The cooperation's latest declined case, which a new nomination follows (and starts from)."""
+    return (
+        BenchmarkCase.objects.filter(cooperation=cooperation, status=CaseStatus.DECLINED)
+        .prefetch_related("figures")
+        .order_by("-nominated_at", "-id")
+        .first()
+    )

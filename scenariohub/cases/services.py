@@ -20,14 +20,21 @@ from scenariohub.cases.models import (
     MAX_FIGURES,
     MAX_PHOTOS,
     QUOTA_MAX,
-    QUOTA_STATUSES,
     BenchmarkCase,
     BenchmarkQuota,
     CaseFigure,
     CasePhoto,
     CaseStatus,
 )
-from scenariohub.cases.selectors import case_may_edit, case_may_see, nomination_target
+from scenariohub.cases.selectors import (
+    PROVINCIAL,
+    case_may_edit,
+    case_may_see,
+    is_provincial_cooperation,
+    last_declined,
+    nomination_target,
+    quota_used,
+)
 from scenariohub.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from scenariohub.core.services import audit_record
 from scenariohub.publicity.images import validate_image
@@ -111,11 +118,12 @@ def _replace_figures(case: BenchmarkCase, figures: list[tuple[str, str]] | None)
 
 @transaction.atomic
 def quota_set(*, actor: Actor, year: int, region: str, number: int) -> BenchmarkQuota:
-    """Set a city's quota for a year (office). It cannot go below the places already used that year."""
+    """Set a city's quota for a year (office), or with `region=PROVINCIAL` the provincial quota (the office's
+    nominations of provincial scenarios). It cannot go below the places already used that year."""
     if not actor.is_office:
         raise PermissionDenied(_("Only the provincial office sets benchmark quotas."))
     errors: dict[str, list[str]] = {}
-    if region not in ref.region_names():
+    if region != PROVINCIAL and region not in ref.region_names():
         errors["region"] = [_("Unknown code: %(code)s") % {"code": str(region)[:40]}]
     if not 2025 <= int(year) <= 2100:
         errors["year"] = [_("Year must be a four-digit year.")]
@@ -123,8 +131,9 @@ def quota_set(*, actor: Actor, year: int, region: str, number: int) -> Benchmark
         errors["number"] = [_("A quota is between 0 and %(max)d.") % {"max": QUOTA_MAX}]
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), details=errors)
-    quota = BenchmarkQuota.objects.select_for_update().filter(year=year, region_id=region).first()
-    used = BenchmarkCase.objects.filter(year=year, region_id=region, status__in=QUOTA_STATUSES).count()
+    region_id = None if region == PROVINCIAL else region
+    quota = BenchmarkQuota.objects.select_for_update().filter(year=year, region_id=region_id).first()
+    used = quota_used(year=year, region=region)
     if number < used:
         raise ValidationFailed(
             _("%(used)d nominations already count against this quota; it cannot be lower.") % {"used": used},
@@ -136,10 +145,10 @@ def quota_set(*, actor: Actor, year: int, region: str, number: int) -> Benchmark
         try:
             with transaction.atomic():
                 quota = BenchmarkQuota.objects.create(
-                    year=year, region_id=region, number=number, set_by=actor.user
+                    year=year, region_id=region_id, number=number, set_by=actor.user
                 )
         except IntegrityError:  # set by someone else a moment ago: update theirs
-            quota = BenchmarkQuota.objects.select_for_update().get(year=year, region_id=region)
+            quota = BenchmarkQuota.objects.select_for_update().get(year=year, region_id=region_id)
     quota.number = number
     quota.set_by = actor.user
     quota.save()
@@ -157,16 +166,31 @@ def quota_set(*, actor: Actor, year: int, region: str, number: int) -> Benchmark
 # ---------------------------------------------------------------------------------------------- nomination
 
 
+WRITEUP_FIELDS = ("title", "background", "solution", "results", "video_url")
+
+
+def _same_writeup(case: BenchmarkCase, values: dict[str, Any], figures: list[tuple[str, str]]) -> bool:
+    return all(getattr(case, name) == values[name] for name in WRITEUP_FIELDS) and [
+        (f.label, f.value) for f in case.figures.all()
+    ] == figures
+
+
 def case_nominate(
     *, actor: Actor, cooperation_id: int, data: dict[str, Any], now: dt.datetime | None = None
 ) -> BenchmarkCase:
-    """Nominate a piloted cooperation of the city's region, within the city's quota for the year."""
+    """Nominate a piloted cooperation, within the year's quota.
+
+    A city nominates its region's cooperations against its own quota; the office nominates provincial
+    scenarios' (PROVINCIAL_OWNER_TYPES) against the provincial quota. A cooperation whose case was
+    declined may be nominated again with a changed write-up: the new case points at the declined one,
+    which stays as it was."""
     from scenariohub.tracking.models import CooperationStatus
 
     now = now or timezone.now()
     with transaction.atomic():
         cooperation = nomination_target(actor=actor, cooperation_id=cooperation_id)
         region = cooperation.scenario.region_id
+        provincial = is_provincial_cooperation(cooperation)
         if cooperation.status != CooperationStatus.PILOTED:
             raise InvalidTransition(
                 _(
@@ -177,30 +201,52 @@ def case_nominate(
             )
         values, figures = _clean_writeup(data, partial=False)
         year = timezone.localtime(now).year
-        # The lock on the quota row serialises nominations of one city and year: the count below cannot
+        quota_key = PROVINCIAL if provincial else region
+        # The lock on the quota row serialises nominations of one quota and year: the count below cannot
         # change under us, so two nominations at once cannot both take the last place.
-        quota = BenchmarkQuota.objects.select_for_update().filter(year=year, region_id=region).first()
+        quota = (
+            BenchmarkQuota.objects.select_for_update()
+            .filter(year=year, region_id=None if provincial else region)
+            .first()
+        )
         if quota is None:
             raise Conflict(
-                _("The provincial office has not set %(year)d's benchmark quota for your city yet.")
+                _("The provincial office has not set %(year)d's provincial benchmark quota yet.")
+                % {"year": year}
+                if provincial
+                else _("The provincial office has not set %(year)d's benchmark quota for your city yet.")
                 % {"year": year},
                 code="no_quota",
             )
-        used = BenchmarkCase.objects.filter(year=year, region_id=region, status__in=QUOTA_STATUSES).count()
+        used = quota_used(year=year, region=quota_key)
         if used >= quota.number:
             raise Conflict(
-                _("Your city's benchmark quota for %(year)d is used up (%(used)d of %(number)d).")
+                (
+                    _("The provincial benchmark quota for %(year)d is used up (%(used)d of %(number)d).")
+                    if provincial
+                    else _("Your city's benchmark quota for %(year)d is used up (%(used)d of %(number)d).")
+                )
                 % {"year": year, "used": used, "number": quota.number},
                 code="quota_exhausted",
             )
-        if BenchmarkCase.objects.filter(cooperation=cooperation).exists():
+        if BenchmarkCase.objects.filter(cooperation=cooperation).exclude(status=CaseStatus.DECLINED).exists():
             raise Conflict(_("This cooperation has already been nominated."), code="already_nominated")
+        previous = last_declined(cooperation)
+        if previous is not None and _same_writeup(previous, values, figures):
+            raise ValidationFailed(
+                _("This write-up is the one that was declined; change it before nominating the case again."),
+                code="unchanged",
+                details={"background": [_("Address the reason the case was declined: %(reason)s")
+                                        % {"reason": previous.decision_reason}]},
+            )
         try:
             with transaction.atomic():
                 case = BenchmarkCase.objects.create(
                     cooperation=cooperation,
+                    previous=previous,
                     year=year,
                     region_id=region,
+                    provincial=provincial,
                     status=CaseStatus.NOMINATED,
                     nominated_by=actor.user,
                     nominating_organisation=actor.organisation,
@@ -221,6 +267,8 @@ def case_nominate(
                 "cooperation": cooperation.pk,
                 "year": year,
                 "region": region,
+                "provincial": provincial,
+                "previous": previous.pk if previous else None,
                 "quota": quota.number,
                 "used_before": used,
             },
@@ -243,7 +291,7 @@ def _editable(actor: Actor, case_id: int) -> BenchmarkCase:
         raise NotFound(_("Benchmark case not found."))
     if not case_may_edit(actor, case):
         raise PermissionDenied(
-            _("Only the city lead department that nominated the case may change its write-up.")
+            _("Only the city lead department (or, for a provincial scenario, the office) that nominated the case may change its write-up.")
         )
     if case.status != CaseStatus.NOMINATED:
         raise InvalidTransition(

@@ -72,6 +72,11 @@ def case_detail(request, pk: int):
         "metrics": list(acceptance.metrics.all()) if acceptance else [],
         "can_edit": case.status == CaseStatus.NOMINATED and selectors.case_may_edit(actor, case),
         "can_decide": case.status == CaseStatus.NOMINATED and actor.is_office,
+        # Declined: the nominator may nominate the cooperation again (a new case; this one stays).
+        "can_renominate": case.status == CaseStatus.DECLINED
+        and not hasattr(case, "next")
+        and selectors.case_may_edit(actor, case),
+        "history": [h for h in selectors.case_history(case) if selectors.case_may_see(actor, h)],
         "decision_form": DecisionForm(),
         "photo_form": PhotoForm(),
     }
@@ -122,9 +127,24 @@ def case_nominate(request, cooperation_id: int):
             else:
                 messages.success(request, _("The case was nominated; the provincial office will review it."))
                 return redirect("cases:case-detail", pk=case.pk)
-    else:
-        form = CaseWriteupForm(initial={"title": cooperation.scenario.title})
-    return render(request, "cases/case_form.html", {"form": form, "cooperation": cooperation, "case": None})
+    previous = selectors.last_declined(cooperation)
+    if request.method != "POST":
+        # Nominating again starts from the declined write-up, to be changed where the reason says.
+        initial = {"title": cooperation.scenario.title}
+        if previous is not None:
+            initial = {
+                **{name: getattr(previous, name) for name in services.WRITEUP_FIELDS},
+                "figures": figures_to_text(list(previous.figures.all())),
+            }
+        form = CaseWriteupForm(initial=initial)
+    context = {
+        "form": form,
+        "cooperation": cooperation,
+        "case": None,
+        "previous": previous,
+        "provincial": selectors.is_provincial_cooperation(cooperation),
+    }
+    return render(request, "cases/case_form.html", context)
 
 
 @login_required
@@ -237,12 +257,14 @@ def case_review(request):
     except PermissionDenied as exc:
         http_error(exc)
     year = timezone.localdate().year
+    # The quota the reader nominates against: its city's, or the provincial one for the office.
+    quota_key = actor.region_id if actor.role == Role.CITY else selectors.PROVINCIAL if actor.is_office else None
     context = {
         "page": Paginator(cases, 50).get_page(request.GET.get("page")),
         "nominable": list(selectors.nominable_cooperations(actor=actor)[:100]),
         "year": year,
-        "quota": selectors.quota_for(year=year, region=actor.region_id) if actor.role == Role.CITY else None,
-        "used": selectors.quota_used(year=year, region=actor.region_id) if actor.role == Role.CITY else None,
+        "quota": selectors.quota_for(year=year, region=quota_key) if quota_key else None,
+        "used": selectors.quota_used(year=year, region=quota_key) if quota_key else None,
     }
     return render(request, "cases/case_review.html", context)
 

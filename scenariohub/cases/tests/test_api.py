@@ -100,7 +100,9 @@ def test_patch_writeup_and_photo_upload(chengdu_city, provider, cooperation, quo
 def test_quotas_read_by_anyone_set_by_the_office(office, chengdu_city, anon_client):
     year = timezone.localdate().year
     table = anon_client.get(f"/api/v1/benchmark-quotas?year={year}").json()
-    assert table["count"] == 21 and all(row["number"] is None for row in table["items"])
+    # The 21 cities, then the provincial quota (the office's nominations of provincial scenarios).
+    assert table["count"] == 22 and all(row["number"] is None for row in table["items"])
+    assert table["items"][-1]["region"] == "provincial"
     url = f"/api/v1/benchmark-quotas/{year}/{CHENGDU}"
     assert client_for(chengdu_city).put(url, json.dumps({"number": 4}), content_type=JSON).status_code == 403
     assert client_for(office).put(url, json.dumps({"number": 101}), content_type=JSON).status_code == 422
