@@ -74,8 +74,11 @@ def case_get(request, id: int):
     operation_id="case_nominate",
     summary="Nominate a case",
     description="The city lead department of the scenario's region nominates a piloted cooperation "
-    "within its quota for the year: 409 `no_quota`, `quota_exhausted`, `not_piloted` or "
-    "`already_nominated`; 404 for another region's cooperation, 403 for the office and the parties.",
+    "within its quota for the year; the office nominates provincial departments' and its own scenarios' "
+    "within the provincial quota. 409 `no_quota`, `quota_exhausted`, `not_piloted` or "
+    "`already_nominated`; 422 `unchanged` when a declined case is nominated again with the same "
+    "write-up (a changed one becomes a new case following the declined one); 404 for another region's "
+    "cooperation, 403 for the parties and for the nominator of the other kind.",
 )
 def case_nominate(request, payload: CaseIn):
     actor = api_actor(request)
@@ -157,7 +160,8 @@ def case_decline(request, id: int, payload: CaseDecisionIn):
     url_name="quota-list",
     operation_id="quota_list",
     summary="Quotas of a year",
-    description="Every region's quota for `year` (null when unset) and the places used.",
+    description="Every region's quota for `year` (null when unset) and the places used, then the "
+    "provincial quota (region `provincial`).",
 )
 def quota_list(request, params: Query[QuotaParams]):
     rows = [{"year": params.year, **row} for row in selectors.quota_table(year=params.year)]
@@ -171,8 +175,8 @@ def quota_list(request, params: Query[QuotaParams]):
     url_name="quota-set",
     operation_id="quota_set",
     summary="Set a city's quota",
-    description="The office only. The quota cannot go below the places used (422 `quota_below_used`); "
-    "the answer is the year's table.",
+    description="The office only; region `provincial` sets the provincial quota. The quota cannot go "
+    "below the places used (422 `quota_below_used`); the answer is the year's table.",
 )
 def quota_set(request, year: int, region: str, payload: QuotaIn):
     actor = api_actor(request)

@@ -139,3 +139,17 @@ def test_a_declined_case_is_nominated_again_after_changes_and_the_declined_one_s
     ).status_code == 302
     assert anon_client.get(reverse("cases:case-detail", args=[second.pk])).status_code == 200
     assert anon_client.get(reverse("cases:case-detail", args=[first.pk])).status_code == 404
+
+
+def test_the_api_sets_and_lists_the_provincial_quota(office, chengdu_city):
+    import json
+
+    url = f"/api/v1/benchmark-quotas/{_year()}/provincial"
+    body = json.dumps({"number": 3})
+    assert client_for(chengdu_city).put(url, body, content_type="application/json").status_code == 403
+    response = client_for(office).put(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["items"][-1] == {
+        **response.json()["items"][-1], "region": "provincial", "number": 3, "used": 0
+    }
+    assert BenchmarkQuota.objects.get(year=_year(), region__isnull=True).number == 3
