@@ -222,7 +222,6 @@ def _fates(n: int, rng: random.Random) -> list[str]:
     early = ["piloted"] * piloted + ["implementing"] * (implementing // 2) + ["terminated"] * (terminated // 2)
     late = ["implementing"] * (implementing - implementing // 2) + ["terminated"] * (terminated - terminated // 2)
     late += ["agreed"] * max(0, n - len(early) - len(late))
-    early = early[: n]
     rng.shuffle(early)
     rng.shuffle(late)
     return (early + late)[:n]
