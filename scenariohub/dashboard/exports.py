@@ -8,6 +8,7 @@ import io
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -34,7 +35,7 @@ def _support_sheet(wb: Workbook, support: SupportPanel) -> None:
     ws = wb.create_sheet(_("Policy support"))
     _header(
         ws,
-        [_("Measure"), _("Applications"), _("Granted"), _("Granted (10k yuan)"), _("Requested (10k yuan)")],
+        [_("Measure"), pgettext("count", "Applications"), _("Granted"), _("Granted (10k yuan)"), _("Requested (10k yuan)")],
     )
     for x in [*support.lines, support.total]:
         ws.append([str(x.label), x.applications, x.granted, x.granted_amount, x.requested])

@@ -65,7 +65,7 @@ def test_office_and_city_see_the_years_support_figures_and_the_live_zone_ranking
         assert _row(html, "dashboard-support-bond_project")[1:3] == ["1", "0"]
         assert 'href="/support/"' in html and f'href="/support/summary/?year={YEAR}"' in html
         # Zones: the year is open, so the live ranking; 成都 leads on its granted support.
-        assert "dashboard-zones" in html and "尚未决定" in html
+        assert "dashboard-zones" in html and "尚未决定" in html and "名次" in html
         assert _row(html, f"dashboard-zone-{CD}")[:2] == ["1", "成都市"]
         assert 'href="/zones/"' in html and f'href="/zones/{YEAR}/"' in html
 
