@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scenariohub.core.fields import EncryptedCharField, EncryptedEmailField
 
@@ -434,7 +435,8 @@ class Verb(models.TextChoices):
     DIGEST = "digest", _("New matching scenarios")
     # Sent by the tracking app (cooperations from agreement to benchmark case).
     COOPERATION_AGREED = "cooperation_agreed", _("Cooperation agreed")
-    COOPERATION_STARTED = "cooperation_started", _("Implementation started")
+    # Context: tracking translates the bare msgid as its start-date field, and this catalogue would win.
+    COOPERATION_STARTED = "cooperation_started", pgettext_lazy("notification", "Implementation started")
     COOPERATION_REPORT = "cooperation_report", _("Progress report")
     COOPERATION_FOLLOWUP = "cooperation_followup", _("Follow-up comment")
     COOPERATION_PILOTED = "cooperation_piloted", _("Pilot accepted")
