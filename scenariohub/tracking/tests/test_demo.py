@@ -50,6 +50,8 @@ SCENARIO_STATUS = {
     CooperationStatus.BENCHMARK: Status.BENCHMARK,
     CooperationStatus.TERMINATED: Status.CLOSED,
 }
+# Planned dates, deadlines and scheduled talks may lie ahead; the times of what happened may not.
+PLANNED = ("planned_on", "deadline", "scheduled_at")
 APPS = ("tracking", "cases", "promotion", "publicity", "zones", "support", "matching", "scenarios", "core")
 
 
@@ -87,7 +89,7 @@ def test_every_kind_is_made_and_counted(seeded):
     assert "cooperations" in seeded and "benchmark cases" in seeded and "news" in seeded
     statuses = set(Cooperation.objects.values_list("status", flat=True))
     assert statuses == set(CooperationStatus.values)
-    assert 20 <= Cooperation.objects.count() <= 30
+    assert 10 <= Cooperation.objects.count() <= 30  # fewer when matching took the scenarios first
     assert Milestone.objects.filter(status=MilestoneStatus.DONE).exists()
     assert ProgressReport.objects.exists() and FollowUp.objects.exclude(risk_level="none").exists()
     assert PilotAcceptance.objects.filter(metrics__isnull=False).exists()
@@ -112,11 +114,12 @@ def test_nothing_is_stamped_after_the_end_of_the_history(seeded):
     for app in APPS:
         for model in apps.get_app_config(app).get_models():
             for field in model._meta.fields:
+                if field.name in PLANNED:
+                    continue
                 if isinstance(field, models.DateTimeField):
                     late = model.objects.filter(**{f"{field.name}__gt": NOW})
                     assert not late.exists(), f"{model.__name__}.{field.name}"
-                elif isinstance(field, models.DateField) and field.name not in ("planned_on", "deadline"):
-                    # planned dates and deadlines may lie ahead; dates of what happened may not
+                elif isinstance(field, models.DateField):
                     late = model.objects.filter(**{f"{field.name}__gt": NOW.date()})
                     assert not late.exists(), f"{model.__name__}.{field.name}"
 
