@@ -79,7 +79,7 @@ TYPE_LOGINS = {
 
 # The stages after the scenarios, in order: each is called with a DemoContext inside the seeding
 # transaction and builds its app's objects through that app's services.
-STAGES: tuple[str, ...] = ("scenariohub.tracking.demo.seed",)
+STAGES: tuple[str, ...] = ("scenariohub.matching.demo.seed", "scenariohub.tracking.demo.seed")
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 HORIZON_DAYS = 7
