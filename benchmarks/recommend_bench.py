@@ -38,7 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from scenariohub.accounts.models import Membership, Organisation, Role  # noqa: E402
+from scenariohub.accounts.models import Membership, Organisation, Role, User  # noqa: E402
 from scenariohub.ai import live, services  # noqa: E402
 from scenariohub.ai.models import DocumentVector  # noqa: E402
 from scenariohub.matching.models import Solution  # noqa: E402
@@ -102,6 +102,25 @@ def ensure_solutions(n: int, seed: int) -> int:
     return added
 
 
+_clients: dict[int, Client] = {}
+
+
+def client_for(organisation_id: int) -> Client:
+    """A logged-in test client of a member of the organisation (a bench user is made where there is none:
+    generate_scenarios.py makes organisations, not users). The supplier asks for its own recommendations,
+    the owner for its scenario's, as the API allows; the office would need its second factor."""
+    if organisation_id not in _clients:
+        member = Membership.objects.filter(organisation_id=organisation_id).select_related("user").first()
+        if member is None:
+            organisation = Organisation.objects.get(pk=organisation_id)
+            user = User.objects.create_user(username=f"bench-{organisation_id}", password=None)
+            member = Membership.objects.create(user=user, organisation=organisation, role=organisation.type)
+        client = Client()
+        client.force_login(member.user)
+        _clients[organisation_id] = client
+    return _clients[organisation_id]
+
+
 def timed(fn, items) -> dict:
     samples = []
     for item in items:
@@ -148,13 +167,11 @@ def main() -> None:
     out["scenarios"] = {"total": Scenario.objects.count(), "indexed": stored, "open": open_scenarios.count()}
 
     t0 = time.perf_counter()
-    live.live_index(services.SCENARIO)
-    live.live_index(services.SOLUTION)
+    # Loaded here, not by the first request's background refresh (which would answer without them).
+    live.holder(services.SCENARIO).refresh()
+    live.holder(services.SOLUTION).refresh()
     out["index_load_s"] = round(time.perf_counter() - t0, 1)
 
-    office = Membership.objects.filter(role=Role.OFFICE).select_related("user").first()
-    client = Client()
-    client.force_login(office.user)
     suppliers = list(
         Organisation.objects.filter(type=Role.SUPPLIER, solutions__published=True)
         .distinct()
@@ -163,31 +180,37 @@ def main() -> None:
     )
     scenario_ids = list(open_scenarios.order_by("-id").values_list("pk", flat=True)[: args.scenarios])
 
-    def get(url: str):
-        response = client.get(url)
+    owners = dict(Scenario.objects.filter(pk__in=scenario_ids).values_list("pk", "owner_id"))
+
+    def get(url: str, organisation_id: int):
+        response = client_for(organisation_id).get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: {response.status_code} {response.content[:200]!r}")
         return response.json()
 
     # Warm-up (and what the answers look like), then the timed rounds.
-    first = get(f"/api/v1/suppliers/{suppliers[0]}/recommendations")
-    get(f"/api/v1/scenarios/{scenario_ids[0]}/recommendations")
+    def for_supplier(pk: int):
+        return get(f"/api/v1/suppliers/{pk}/recommendations", pk)
+
+    def for_scenario(pk: int):
+        return get(f"/api/v1/scenarios/{pk}/recommendations", owners[pk])
+
+    first = for_supplier(suppliers[0])
+    for_scenario(scenario_ids[0])
     with CaptureQueriesContext(connection) as queries:
-        get(f"/api/v1/suppliers/{suppliers[0]}/recommendations")
+        for_supplier(suppliers[0])
     out["supplier_recommendations_queries"] = len(queries)
     with CaptureQueriesContext(connection) as queries:
-        get(f"/api/v1/scenarios/{scenario_ids[0]}/recommendations")
+        for_scenario(scenario_ids[0])
     out["scenario_recommendations_queries"] = len(queries)
     out["example"] = [
         {"title": item["scenario"]["title"], "score": item["score"], "reasons": item["reasons"]}
         for item in first["items"][:3]
     ]
-    out["supplier_recommendations"] = timed(
-        lambda pk: get(f"/api/v1/suppliers/{pk}/recommendations"), suppliers * args.repeat
-    )
-    out["scenario_recommendations"] = timed(
-        lambda pk: get(f"/api/v1/scenarios/{pk}/recommendations"), scenario_ids * args.repeat
-    )
+    for pk in suppliers + scenario_ids:  # log every client in before the clock runs
+        client_for(pk if pk in suppliers else owners[pk])
+    out["supplier_recommendations"] = timed(for_supplier, suppliers * args.repeat)
+    out["scenario_recommendations"] = timed(for_scenario, scenario_ids * args.repeat)
     out["machine"] = {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}
     print(json.dumps(out, ensure_ascii=False, indent=2))
 

@@ -24,6 +24,9 @@ class BM25Index:
         self.k1 = k1
         self.b = b
         self._vocab: dict[str, int] = {}
+        self._terms: list[str] = []  # term id -> term
+        self._version = 0  # bumped by every change, for `_subset_entries`' cache
+        self._subset_cache: tuple | None = None
         self._postings: list[tuple[np.ndarray, np.ndarray]] = []  # per term: rows (int32), tfs (float32)
         self._df = np.zeros(0, dtype=np.int64)  # per term id; capacity grows by doubling
         # per row: the document's term ids and term frequencies (None once removed)
@@ -44,6 +47,7 @@ class BM25Index:
         tid = self._vocab.get(term)
         if tid is None:
             tid = self._vocab[term] = len(self._postings)
+            self._terms.append(term)
             self._postings.append((_EMPTY_I, _EMPTY_F))
             if tid >= len(self._df):
                 self._df = np.concatenate([self._df, np.zeros(max(tid, 1024), dtype=np.int64)])
@@ -73,6 +77,7 @@ class BM25Index:
             self._alive[row] = True
             self._total_length += length
             self._n_alive += 1
+            self._version += 1
             self._df[tids] += 1
             for tid, tf in zip(tids.tolist(), tfs.tolist(), strict=True):
                 bucket = new_postings.setdefault(tid, ([], []))
@@ -96,6 +101,7 @@ class BM25Index:
         self._alive[row] = False
         self._total_length -= float(tfs.sum())
         self._n_alive -= 1
+        self._version += 1
 
     def idf(self, df: np.ndarray | float) -> np.ndarray | float:
         # Lucene's form: always positive, so a word in most documents still counts a little.
@@ -106,9 +112,19 @@ class BM25Index:
         """BM25 score of every row for the query tokens (removed rows score 0)."""
         return self.scores_many([tokens])[0]
 
-    def scores_many(self, token_lists: Sequence[Iterable[str]]) -> list[np.ndarray]:
-        """`scores` for several queries; the per-row length norms are worked out once for all of them."""
+    def scores_many(
+        self, token_lists: Sequence[Iterable[str]], *, only: np.ndarray | None = None
+    ) -> list[np.ndarray]:
+        """`scores` for several queries; the per-row length norms are worked out once for all of them.
+
+        With `only` (a boolean mask over the rows) just those rows are scored and the others score 0. Then
+        the work goes row-wise over the allowed rows' own terms (`_scores_of_rows`) instead of along the
+        query terms' postings: a long query's common words have postings in most rows, and when few rows
+        can be answered, reading all of those is most of the cost.
+        """
         n = self.n_rows
+        if only is not None and self._n_alive:
+            return self._scores_of_rows(token_lists, np.flatnonzero(only[:n] & self._alive[:n]))
         outs = [np.zeros(n, dtype=np.float32) for _ in token_lists]
         if not self._n_alive:
             return outs
@@ -130,6 +146,48 @@ class BM25Index:
             if dead is not None:
                 out[dead] = 0.0
         return outs
+
+    def _scores_of_rows(self, token_lists: Sequence[Iterable[str]], rows: np.ndarray) -> list[np.ndarray]:
+        """BM25 of the queries for the given (live) rows only, from those rows' term lists: each entry's
+        tf part is computed once, then all queries at once are a lookup of their term weights (m x vocab)
+        at the entries and one segmented sum per row."""
+        n = self.n_rows
+        out = np.zeros((len(token_lists), n), dtype=np.float32)
+        if not len(rows) or not len(token_lists):
+            return list(out)
+        sizes, tids, tf_part, starts = self._subset_entries(rows)
+        weights = np.zeros((len(token_lists), len(self._terms)), dtype=np.float32)
+        for i, tokens in enumerate(token_lists):
+            for term, qtf in Counter(tokens).items():
+                tid = self._vocab.get(term)
+                if tid is not None and self._df[tid] > 0:
+                    weights[i, tid] = float(self.idf(float(self._df[tid]))) * qtf
+        if not len(tids):
+            return list(out)
+        summed = np.add.reduceat(weights[:, tids] * tf_part, np.minimum(starts, len(tids) - 1), axis=1)
+        summed[:, sizes == 0] = 0.0  # reduceat gives an empty segment the element at its start
+        out[:, rows] = summed
+        return list(out)
+
+    def _subset_entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rows' term entries laid end to end: per row its number of entries, then the term ids, the
+        BM25 tf parts and each row's first entry. The last answer is kept while the index does not change
+        (the same open scenarios are asked for by one supplier after another)."""
+        key = (self._version, len(rows), hash(rows.tobytes()))
+        cached = self._subset_cache
+        if cached is not None and cached[0] == key and np.array_equal(cached[1], rows):
+            return cached[2]
+        entries = [self._rows[row] for row in rows.tolist()]
+        sizes = np.fromiter(map(len, (tids for tids, _ in entries)), dtype=np.int64, count=len(entries))
+        tids = np.concatenate([tids for tids, _ in entries])
+        tfs = np.concatenate([tfs for _, tfs in entries])
+        avgdl = self._total_length / self._n_alive
+        norm = self.k1 * (1.0 - self.b + self.b * self._lengths[rows] / avgdl)
+        tf_part = tfs * (self.k1 + 1.0) / (tfs + np.repeat(norm, sizes))
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        value = (sizes, tids, tf_part, starts)
+        self._subset_cache = (key, rows.copy(), value)
+        return value
 
     def _tfidf(self, tids: np.ndarray, tfs: np.ndarray) -> np.ndarray:
         return (1.0 + np.log(tfs)) * self.idf(self._df[tids].astype(np.float32))
@@ -168,11 +226,19 @@ class BM25Index:
         """Copy of the per-row flag: False for removed rows."""
         return self._alive[: self.n_rows].copy()
 
+    def tokens_of(self, row: int) -> list[str]:
+        """The tokens a row was indexed with, each as often as it occurred (order is not kept)."""
+        entry = self._rows[row]
+        if entry is None:
+            return []
+        return [self._terms[tid] for tid, tf in zip(*entry, strict=True) for _ in range(int(tf))]
+
     def term_ids(self, terms: Iterable[str]) -> set[int]:
         return {self._vocab[t] for t in terms if t in self._vocab}
 
     def compact(self) -> np.ndarray:
         """Drop removed rows; returns old-row -> new-row (-1 for dropped) for the caller's other arrays."""
+        self._version += 1
         mapping = np.full(len(self._rows), -1, dtype=np.int64)
         kept = [row for row, entry in enumerate(self._rows) if entry is not None]
         mapping[kept] = np.arange(len(kept))

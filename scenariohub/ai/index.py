@@ -168,6 +168,12 @@ class Index:
             raise RuntimeError("this index has no embedder")
         return self._dense.row(self._row_of[doc_id]).copy()
 
+    def tokens_of(self, doc_id: Hashable) -> list[str]:
+        """The tokens a stored document was indexed with (KeyError if absent), to ask with it as a query
+        without segmenting its text again."""
+        with self._lock:
+            return self._lexical.tokens_of(self._row_of[doc_id])
+
     def search(
         self,
         query: str,
@@ -229,13 +235,15 @@ class Index:
         *,
         query_vectors: np.ndarray | None = None,
         only: Iterable[Hashable] | None = None,
+        token_lists: Sequence[Sequence[str] | None] | None = None,
     ) -> list[list[tuple[Hashable, float]]]:
         """Hybrid search for several queries at once, one result list per query (as `search` would give).
 
         A dense search is bound by reading the whole vector matrix, so the queries' cosines come from one
         matrix product: m queries cost little more than one (a supplier's recommendations ask with every
         solution it has). `query_vectors` (m x dim) are used when given, else the queries are embedded in
-        one batch. Without an embedder each query is answered lexically (BM25 scores).
+        one batch. Without an embedder each query is answered lexically (BM25 scores). `token_lists` gives
+        the tokens of the queries that have them already (None for the others, which are segmented).
 
         `only` restricts the answers to those documents (ids not in the index are ignored), both rankings
         included, so a caller that wants open scenarios only gets the best open ones rather than the best
@@ -248,17 +256,23 @@ class Index:
         if not self._row_of or k <= 0:
             return [[] for _ in queries]
         lexical_only = self._dense is None or (query_vectors is None and self.embedder is None)
-        token_lists = [self.analyzer.tokens(query) for query in queries]
+        given = list(token_lists) if token_lists is not None else [None] * len(queries)
+        token_lists = [
+            list(tokens) if tokens is not None else self.analyzer.tokens(query)
+            for query, tokens in zip(queries, given, strict=True)
+        ]
         if not lexical_only and query_vectors is None:
             query_vectors = self.embedder.embed_queries(queries)
         depth = max(FUSION_DEPTH, k)
         with self._lock:
             valid = self._alive()
+            subset = False
             if only is not None:
                 allowed = np.zeros(len(valid), dtype=bool)
                 allowed[[row for d in only if (row := self._row_of.get(d)) is not None]] = True
                 valid &= allowed
-            lexical_scores = self._lexical.scores_many(token_lists)
+                subset = int(valid.sum()) < len(valid) // 2
+            lexical_scores = self._lexical.scores_many(token_lists, only=valid if subset else None)
             lexical = [
                 [
                     (int(r), float(lex[r]))
@@ -268,7 +282,7 @@ class Index:
             ]
             if lexical_only:
                 return [[(self._id_of[row], score) for row, score in ranked] for ranked in lexical]
-            dense = self._dense_rankings(query_vectors, depth, valid, subset=only is not None)
+            dense = self._dense_rankings(query_vectors, depth, valid, subset=subset)
             return [
                 [(self._id_of[row], score) for row, score in self._fuse(self._floored(lex, None), den, k)]
                 for lex, den in zip(lexical, dense, strict=True)
@@ -277,10 +291,10 @@ class Index:
     def _dense_rankings(
         self, query_vectors: np.ndarray, depth: int, valid: np.ndarray, *, subset: bool
     ) -> list[list[tuple[int, float]]]:
-        """Each query's `depth` best valid rows by cosine, from one matrix product and one partition."""
+        """Each query's `depth` best valid rows by cosine, from one matrix product and one partition
+        (`subset`: the valid rows are few, so only they are read)."""
         assert self._dense is not None
-        n_valid = int(valid.sum())
-        if subset and n_valid < len(valid) // 2:
+        if subset:
             rows = np.flatnonzero(valid)
             scores = self._dense.scores_many(query_vectors, rows=rows)
             picked = top_k_rows(scores, depth)

@@ -322,6 +322,15 @@ def _query_vectors(
     return vectors
 
 
+def _stored_tokens(kind: str, object_id: int, text: str) -> list[str] | None:
+    """The tokens `text` was indexed with, if the live index holds this very text (same hash), else None."""
+    holder = live.holder(kind)
+    index = holder.index
+    if index is None or object_id not in index or holder.hashes.get(object_id) != services.text_hash(text):
+        return None
+    return index.tokens_of(object_id)
+
+
 def _stored_vector(kind: str, object_id: int) -> np.ndarray | None:
     index = live.live_index(kind)
     if index is not None and index.dense_available and object_id in index:
@@ -349,20 +358,23 @@ def _text_similarities_many(
     k: int,
     *,
     only: Iterable[int] | None = None,
+    token_lists: list[list[str] | None] | None = None,
 ) -> list[dict[int, float]]:
     """`_text_similarities` for several texts in one `search_many` (one pass over the dense matrix for
     all), among the documents `only` when given."""
     if index is None or not texts:
         return [{} for _ in texts]
     if any(vector is None for vector in vectors):
-        hits = index.search_many(texts, k, only=only)  # lexical: relative BM25, as `_text_similarities`
+        hits = index.search_many(
+            texts, k, only=only, token_lists=token_lists
+        )  # lexical: relative BM25, as `_text_similarities`
         return [
             {doc_id: (score / found[0][1] if found[0][1] > 0 else 0.0) for doc_id, score in found}
             if found
             else {}
             for found in hits
         ]
-    hits = index.search_many(texts, k, query_vectors=np.vstack(vectors), only=only)
+    hits = index.search_many(texts, k, query_vectors=np.vstack(vectors), only=only, token_lists=token_lists)
     return [
         {doc_id: max(0.0, index.similarity(doc_id, vector)) for doc_id, _ in found}
         for found, vector in zip(hits, vectors, strict=True)
@@ -532,6 +544,7 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
     models = _matching_models()
     # (solution title or "", indexed text, stored vector, plain text for the reasons)
     queries: list[tuple[str, str, np.ndarray | None, str]] = []
+    query_tokens: list[list[str] | None] = []  # a solution's indexed tokens, when its index entry is current
     field_codes: set[str] = set()
     applied = Scenario.objects.none().values("pk")
     if models is not None:
@@ -544,14 +557,16 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
         for solution in solutions:
             codes = [f.pk for f in solution.fields.all()]
             field_codes.update(codes)
+            text = services.solution_text(solution, field_codes=codes)
             queries.append(
                 (
                     solution.title,
-                    services.solution_text(solution, field_codes=codes),
+                    text,
                     _stored_vector(services.SOLUTION, solution.pk),
                     services.solution_text(solution, labels=False),
                 )
             )
+            query_tokens.append(_stored_tokens(services.SOLUTION, solution.pk, text))
         profile = (
             SupplierProfile.objects.filter(organisation_id=organisation.pk).prefetch_related("fields").first()
         )
@@ -562,57 +577,74 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
                 labels = label_names(field_codes=sorted(codes))
                 text = document_text(parts=[profile.introduction], labels=labels)
                 queries.append(("", text, None, profile.introduction))
+                query_tokens.append(None)
         applied = Application.objects.filter(supplier_id=organisation.pk).values("scenario_id")
     if not queries and not field_codes:
         return []
     index = live.live_index(services.SCENARIO)
     today = timezone.localdate()
-    open_q = Q(status__in=(Status.PUBLISHED, Status.MATCHING)) & (
-        Q(deadline__isnull=True) | Q(deadline__gte=today)
-    )
     # The searches look among the open scenarios the supplier has not applied to: in a catalogue of
     # past years most scenarios are closed, and the best of all, filtered, would leave few. Asking
-    # only their rows of the vector matrix is also what keeps a supplier's recommendations fast.
-    candidates = Scenario.objects.filter(open_q).exclude(pk__in=applied).values_list("pk", flat=True)
+    # only their rows of the vector matrix is also what keeps a supplier's recommendations fast. One read
+    # gives what scoring needs; the deadline's two cases are two ranges of the (status, deadline) index.
+    applied_ids = set(applied.values_list("scenario_id", flat=True)) if models is not None else set()
+    open_scenarios = Scenario.objects.filter(status__in=(Status.PUBLISHED, Status.MATCHING))
+    candidates = {
+        pk: (field_id, region_id)
+        for part in (open_scenarios.filter(deadline__gte=today), open_scenarios.filter(deadline__isnull=True))
+        for pk, field_id, region_id in part.values_list("pk", "field_id", "region_id")
+        if pk not in applied_ids
+    }
     best: dict[int, tuple[float, int]] = {}  # scenario id -> (similarity, query number)
     texts = [text for _title, text, _stored, _plain in queries]
     vectors = _query_vectors(index, texts, [stored for _t, _x, stored, _p in queries])
     found = _text_similarities_many(
-        index, texts, vectors, RECOMMENDATION_CANDIDATES, only=list(candidates) if index is not None else None
+        index,
+        texts,
+        vectors,
+        RECOMMENDATION_CANDIDATES,
+        only=candidates if index is not None else None,
+        token_lists=query_tokens,
     )
     for number, sims in enumerate(found):
         for doc_id, sim in sims.items():
-            if sim > best.get(doc_id, (-1.0, 0))[0]:
+            if doc_id in candidates and sim > best.get(doc_id, (-1.0, 0))[0]:
                 best[doc_id] = (sim, number)
-    same_field = (
-        Scenario.objects.filter(open_q, field_id__in=field_codes)
+    # Plus the newest open scenarios of the supplier's fields.
+    same_field = [
+        pk
+        for pk in open_scenarios.filter(
+            Q(deadline__gte=today) | Q(deadline__isnull=True), field_id__in=field_codes
+        )
         .order_by("-published_at", "-id")
-        .values("pk")[:RECOMMENDATION_CANDIDATES]
-    )
-    scenarios = list(
-        Scenario.objects.filter(open_q)
-        .filter(Q(pk__in=list(best)) | Q(pk__in=same_field))
-        .exclude(pk__in=applied)
-        .select_related("region", "field", "sector")
-    )
-    scored: list[tuple[Recommendation, int]] = []  # with the number of the query that matched best
-    for scenario in scenarios:
-        sim, number = best.get(scenario.pk, (0.0, -1))
-        if number < 0 and index is not None and scenario.pk in index:
+        .values_list("pk", flat=True)[: RECOMMENDATION_CANDIDATES + len(applied_ids)]
+        if pk in candidates
+    ][:RECOMMENDATION_CANDIDATES]
+    rows = [(pk, *candidates[pk]) for pk in {*best, *same_field}]
+    scored: list[tuple[float, int, int]] = []  # (score, scenario id, number of the query that matched best)
+    for pk, field_id, region_id in rows:
+        sim, number = best.get(pk, (0.0, -1))
+        if number < 0 and index is not None and pk in index:
             # A same-field candidate the searches did not reach: its similarity to the closest query.
             for i, vector in enumerate(vectors):
-                if vector is not None and (s := max(0.0, index.similarity(scenario.pk, vector))) > sim:
+                if vector is not None and (s := max(0.0, index.similarity(pk, vector))) > sim:
                     sim, number = s, i
         score = (
             TEXT_WEIGHT * sim
-            + SUPPLIER_FIELD_WEIGHT * (scenario.field_id in field_codes)
-            + SUPPLIER_REGION_WEIGHT * (scenario.region_id == organisation.region_id)
+            + SUPPLIER_FIELD_WEIGHT * (field_id in field_codes)
+            + SUPPLIER_REGION_WEIGHT * (region_id == organisation.region_id)
         )
-        scored.append((Recommendation(scenario, round(score, 4)), number))
-    scored.sort(key=lambda item: (-item[0].score, -item[0].object.pk))
+        scored.append((round(score, 4), pk, number))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    shown = Scenario.objects.select_related("region", "field", "sector").in_bulk(
+        [pk for _s, pk, _n in scored[:limit]]
+    )
     out = []
-    for rec, number in scored[:limit]:
-        scenario = rec.object
+    for score, pk, number in scored[:limit]:
+        scenario = shown.get(pk)
+        if scenario is None:
+            continue  # deleted between the two reads
+        rec = Recommendation(scenario, score)
         reasons = []
         if number >= 0:
             title, _text, _vector, rec.matched_text = queries[number]

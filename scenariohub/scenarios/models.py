@@ -105,6 +105,10 @@ class Scenario(models.Model):
             models.Index(fields=["region", "status"], name="scen_region_status_idx"),
             models.Index(fields=["owner", "status"], name="scen_owner_status_idx"),
             models.Index(fields=["sector", "field"], name="scen_sector_field_idx"),
+            # Scenarios open for applications (status and deadline), with the two columns a supplier's
+            # recommendations score them on, so that reading them touches the index only. Without it both
+            # databases read every released row to check its deadline.
+            models.Index(fields=["status", "deadline", "field", "region"], name="scen_open_idx"),
         ]
 
     def __str__(self) -> str:

@@ -148,3 +148,45 @@ def test_empty_index_answers_empty(lexical_engine):
     index = Index(analyzer=lexical_engine.analyzer)
     assert index.search("光伏", 5) == []
     assert index.similar("光伏", 5) == []
+
+
+def test_tokens_of_gives_back_the_indexed_tokens_and_asking_with_them_changes_nothing(corpus_index):
+    from collections import Counter
+
+    text = CORPUS[3]
+    assert Counter(corpus_index.tokens_of(3)) == Counter(corpus_index.analyzer.tokens(text))
+    vector = corpus_index.vector_of(3)[None, :]
+    assert corpus_index.search_many(
+        [text], 5, query_vectors=vector, token_lists=[corpus_index.tokens_of(3)]
+    ) == (corpus_index.search_many([text], 5, query_vectors=vector))
+    with pytest.raises(KeyError):
+        corpus_index.tokens_of(999)
+
+
+def test_bm25_scores_restricted_to_rows_equal_the_full_scores_there(corpus_index):
+    lexical = corpus_index._lexical
+    tokens = corpus_index.analyzer.tokens("光伏 跌倒 监测 平台")
+    only = np.zeros(lexical.n_rows, dtype=bool)
+    only[[0, 2, 5]] = True
+    full = lexical.scores(tokens)
+    restricted = lexical.scores_many([tokens], only=only)[0]
+    assert np.allclose(restricted[only], full[only])
+    assert not restricted[~only].any()
+    assert full[only].any()  # the check compares something
+
+
+def test_bm25_restricted_scores_with_empty_and_removed_rows():
+    from scenariohub.ai.bm25 import BM25Index
+
+    bm25 = BM25Index()
+    docs = [["光伏", "巡检"], [], ["光伏", "光伏", "清洗"], ["跌倒"], ["巡检", "无人机"]]
+    bm25.add_many(range(len(docs)), docs)
+    bm25.remove(4)
+    only = np.ones(len(docs), dtype=bool)
+    queries = [["光伏", "巡检"], ["跌倒"], ["未知词"]]
+    full = bm25.scores_many(queries)
+    restricted = bm25.scores_many(queries, only=only)
+    for a, b in zip(full, restricted, strict=True):
+        assert np.allclose(a, b)
+    assert restricted[0][1] == 0 and restricted[0][4] == 0  # the empty row and the removed one
+    assert restricted[0][0] > restricted[0][2] > 0 and restricted[1][3] > 0
