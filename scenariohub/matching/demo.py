@@ -8,7 +8,7 @@ historic time: `now=`/`today=` where the service takes one, `recorded_at` for th
 same province whatever the real date.
 
 Which scenarios: the published scenarios still open (status published, in pk order) are split by this
-stage's random stream: about 60 % get applications here; the others are left with none, for the
+stage's random stream: about 55 % get applications here; the others are left with none, for the
 delivery stage (`scenariohub.tracking.demo`), which takes published scenarios without applications.
 
 E-mail: `notify` queues each notification's e-mail copy with `on_commit`, i.e. when the whole seeding
@@ -46,7 +46,7 @@ from scenariohub.scenarios import demo_corpus
 from scenariohub.scenarios.demo import TZ, DemoContext, _at
 from scenariohub.scenarios.models import Scenario, Status
 
-SHARE_WITH_APPLICATIONS = 0.6  # of the open published scenarios; the rest are left to the delivery stage
+SHARE_WITH_APPLICATIONS = 0.55  # of the open published scenarios; the rest are left to the delivery stage
 
 INTRODUCTIONS = (
     "{name}成立于{year}年，总部位于{city}，专注于{caps}等人工智能技术的研发与行业应用，"
@@ -288,7 +288,7 @@ def applications_seed(ctx: DemoContext, clock: Clock, solutions: dict[int, list[
             continue
         owner = ctx.actors[scenario.owner.name]
         candidates = _fit(scenario, fields, sectors) or sorted(sup_actors)
-        applicants = rng.sample(candidates[:8], min(len(candidates[:8]), rng.choice((1, 2, 2, 3, 3, 4))))
+        applicants = rng.sample(candidates[:8], min(len(candidates[:8]), rng.choice((1, 1, 2, 2, 3, 4))))
         times = _spread(published + dt.timedelta(days=1), end, len(applicants), rng)
         apps = []
         for org_id, when in zip(applicants, times, strict=True):
@@ -337,7 +337,7 @@ def applications_seed(ctx: DemoContext, clock: Clock, solutions: dict[int, list[
             _review(ctx, clock, rng, scenario, owner, apps, last_app, decide)
         ranked = list(apps)
         rng.shuffle(ranked)
-        shortlisted = ranked[: 1 if len(ranked) < 3 else 2]
+        shortlisted = ranked[: 1 if len(ranked) < 4 else 2]
         for i, (app, _when) in enumerate(ranked):
             when = decide + dt.timedelta(minutes=15 * i)
             keep = (app, _when) in shortlisted
