@@ -34,6 +34,7 @@ from scenariohub.matching.models import (
     Notification,
     Question,
     ReviewerInvitation,
+    Scale,
     Score,
     Solution,
     Subscription,
@@ -59,7 +60,6 @@ QUALIFICATIONS = (
     "四川省“专精特新”中小企业；CMMI 3级；信息系统建设和服务能力等级证书；发明专利{n}项。",
     "国家高新技术企业；数据管理能力成熟度（DCMM）2级；网络安全等级保护三级测评备案；软件著作权{n}项。",
 )
-SCALES = {"large": "large", "medium": "medium", "small": "small", "micro": "micro"}
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
 GIVEN = ("伟", "敏", "静", "磊", "洋", "婷", "杰", "娜", "涛", "霞", "勇", "琳", "超", "颖", "斌", "雪")
 
@@ -208,7 +208,7 @@ def suppliers_seed(ctx: DemoContext, clock: Clock) -> dict[int, list[Solution]]:
                 "credit_code": row.get("credit_code") or "",
                 "contact_name": _name(rng), "contact_phone": _phone(rng),
                 "contact_email": f"{actor.user.username}@{actor.user.email.rpartition('@')[2]}",
-                "scale": SCALES.get(row.get("scale"), "small"),
+                "scale": row["scale"] if row.get("scale") in Scale.values else Scale.SMALL,
                 "qualifications": rng.choice(QUALIFICATIONS).format(n=rng.randint(8, 90)),
                 "introduction": intro,
                 "sectors": row["sectors"], "fields": [f for f in row["fields"] if f in names],
