@@ -235,6 +235,12 @@ def main() -> None:
         searches[f"recommend_for_supplier_11_queries_{args.scenarios}"] = percentiles(
             timed(lambda sq: scen_index.search_many(sq[0], 50, query_vectors=sq[1]), suppliers)
         )
+        # As the platform asks: among the open scenarios only (a tenth here; 8.5% in generate_scenarios.py's
+        # mix at today's date), which reads only their rows.
+        open_ids = set(range(0, args.scenarios, 10))
+        searches[f"recommend_for_supplier_11_queries_among_{len(open_ids)}_open"] = percentiles(
+            timed(lambda sq: scen_index.search_many(sq[0], 50, query_vectors=sq[1], only=open_ids), suppliers)
+        )
         searches[f"recommend_for_supplier_11_single_searches_{args.scenarios}"] = percentiles(
             timed(
                 lambda sq: [
