@@ -16,21 +16,16 @@ copy "left" then), so when the seeding transaction commits the queued task finds
 `make run` prints no mails, whatever EMAIL_BACKEND is.
 """
 
-import contextlib
 import datetime as dt
 import random
-from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max
-
 from scenariohub.accounts.actors import Actor
 from scenariohub.accounts.models import Role
-from scenariohub.core.audit import recorded_at
 from scenariohub.core.errors import DomainError
-from scenariohub.matching.models import Application, Notification, Solution
+from scenariohub.matching.demo import Clock
+from scenariohub.matching.models import Application, Solution
 from scenariohub.matching.services.applications import application_create, application_step
 from scenariohub.scenarios.demo import TZ, DemoContext, _at
 from scenariohub.scenarios.models import Scenario, Status
@@ -115,44 +110,15 @@ PILOT_REPORTS = (
 # (name, before, after, unit): typical measured results of a pilot.
 METRIC_SETS = (
     (("识别准确率", 86, 97.5, "%"), ("人工复核工作量", 120, 35, "小时/月"), ("平均处理时长", 45, 8, "分钟")),
-    (("故障停机次数", 14, 5, "次/月"), ("设备综合效率", 71, 84, "%"), ("单位能耗", 1.32, 1.15, "吨标煤/万元")),
+    (
+        ("故障停机次数", 14, 5, "次/月"),
+        ("设备综合效率", 71, 84, "%"),
+        ("单位能耗", 1.32, 1.15, "吨标煤/万元"),
+    ),
     (("群众办件平均时长", 5.5, 1.5, "天"), ("一次办结率", 78, 95, "%"), ("人工咨询量", 3200, 1400, "件/月")),
     (("巡检覆盖率", 60, 98, "%"), ("隐患发现时间", 72, 6, "小时"), ("巡检人力投入", 40, 12, "人")),
     (("良品率", 92, 98.5, "%"), ("检测节拍", 12, 3, "秒/件"), ("漏检率", 3.2, 0.4, "%")),
 )
-
-
-# ------------------------------------------------------------------------------------------- the clock
-
-
-class Clock:
-    """Runs each service call at its historic time and remembers what to backdate afterwards."""
-
-    def __init__(self) -> None:
-        self.rows: dict = defaultdict(dict)  # model -> pk -> {field: value}
-        self.first_notification = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
-        self.marks: list[tuple[int, dt.datetime]] = []  # (highest notification id after a step, its time)
-
-    @contextlib.contextmanager
-    def at(self, when: dt.datetime) -> Iterator[None]:
-        with recorded_at(when):
-            yield
-        self.marks.append((Notification.objects.aggregate(m=Max("pk"))["m"] or 0, when))
-
-    def stamp(self, obj, **fields) -> None:
-        self.rows[type(obj)].setdefault(obj.pk, {}).update(fields)
-
-    def apply(self) -> None:
-        for model, rows in self.rows.items():
-            for pk, fields in rows.items():
-                model.objects.filter(pk=pk).update(**fields)
-        self.rows.clear()
-        low = self.first_notification
-        for high, when in self.marks:
-            if high > low:
-                Notification.objects.filter(pk__gt=low, pk__lte=high).update(created_at=when, emailed_at=when)
-                low = high
-        self.first_notification, self.marks = low, []
 
 
 @dataclass
@@ -219,8 +185,12 @@ def _fates(n: int, rng: random.Random) -> list[str]:
     piloted = n // 2
     terminated = 2 if n >= 12 else 1 if n >= 4 else 0
     implementing = max(0, round(n * 2 / 3) - piloted - 1)
-    early = ["piloted"] * piloted + ["implementing"] * (implementing // 2) + ["terminated"] * (terminated // 2)
-    late = ["implementing"] * (implementing - implementing // 2) + ["terminated"] * (terminated - terminated // 2)
+    early = (
+        ["piloted"] * piloted + ["implementing"] * (implementing // 2) + ["terminated"] * (terminated // 2)
+    )
+    late = ["implementing"] * (implementing - implementing // 2) + ["terminated"] * (
+        terminated - terminated // 2
+    )
     late += ["agreed"] * max(0, n - len(early) - len(late))
     rng.shuffle(early)
     rng.shuffle(late)
@@ -228,10 +198,14 @@ def _fates(n: int, rng: random.Random) -> list[str]:
 
 
 def _suppliers(ctx: DemoContext) -> list[Actor]:
-    return sorted((a for a in ctx.actors.values() if a.role == Role.SUPPLIER), key=lambda a: a.organisation.name)
+    return sorted(
+        (a for a in ctx.actors.values() if a.role == Role.SUPPLIER), key=lambda a: a.organisation.name
+    )
 
 
-def _apply(ctx, clock, rng, scenario, published, suppliers) -> tuple[Application, list[Application], dt.datetime]:
+def _apply(
+    ctx, clock, rng, scenario, published, suppliers
+) -> tuple[Application, list[Application], dt.datetime]:
     """Two or three suppliers apply before the deadline; the owner shortlists one and declines the others."""
     end = published + dt.timedelta(days=30)
     if scenario.deadline:
@@ -242,7 +216,9 @@ def _apply(ctx, clock, rng, scenario, published, suppliers) -> tuple[Application
     for supplier in applicants:
         when = _later(rng, when, 1, max(1, span // len(applicants)), end)
         solution = (
-            Solution.objects.filter(supplier_id=supplier.organisation_id, published=True).order_by("pk").first()
+            Solution.objects.filter(supplier_id=supplier.organisation_id, published=True)
+            .order_by("pk")
+            .first()
         )
         tech = rng.choice(TECHS)
         data = {
@@ -287,7 +263,11 @@ def _milestones(clock, rng, story: Story, owner: Actor, end: dt.datetime) -> lis
                 cooperation_id=story.cooperation.pk,
                 data={"title": MILESTONES[i], "planned_on": planned.isoformat()},
             )
-            clock.stamp(milestone, created_at=story.signed + dt.timedelta(minutes=30), updated_at=story.signed + dt.timedelta(minutes=30))
+            clock.stamp(
+                milestone,
+                created_at=story.signed + dt.timedelta(minutes=30),
+                updated_at=story.signed + dt.timedelta(minutes=30),
+            )
             out.append((milestone, planned))
     return out
 
@@ -298,11 +278,16 @@ def _cooperation(ctx, clock, rng, scenario, published, fate, suppliers, overdue:
     chosen, _others, decided = _apply(ctx, clock, rng, scenario, published, suppliers)
     # Agreements that are still only agreed were signed recently; the others soon after the shortlist.
     if fate == "agreed":
-        signed = max(_later(rng, decided, 7, 20, ctx.now), _at(_day(ctx.now) - dt.timedelta(days=rng.randint(25, 80)), rng))
+        signed = max(
+            _later(rng, decided, 7, 20, ctx.now),
+            _at(_day(ctx.now) - dt.timedelta(days=rng.randint(25, 80)), rng),
+        )
     else:
         signed = _later(rng, decided, 7, 25, ctx.now - dt.timedelta(days=150))
     budget = scenario.budget_max or scenario.budget_min or Decimal(rng.randint(80, 600))
-    amount = (Decimal(budget) * Decimal(rng.choice(["0.75", "0.8", "0.9", "0.95"])) * 10000).quantize(Decimal("1"))
+    amount = (Decimal(budget) * Decimal(rng.choice(["0.75", "0.8", "0.9", "0.95"])) * 10000).quantize(
+        Decimal("1")
+    )
     data = {
         "parties": f"甲方：{scenario.owner.name}；乙方：{chosen.supplier.name}",
         "scope": _fill(rng.choice(SCOPES), rng, scenario),
@@ -311,7 +296,9 @@ def _cooperation(ctx, clock, rng, scenario, published, fate, suppliers, overdue:
         "duration_months": rng.choice([6, 8, 10, 12]),
     }
     with clock.at(signed):
-        cooperation = services.cooperation_create(actor=owner, application_id=chosen.pk, data=data, now=signed)
+        cooperation = services.cooperation_create(
+            actor=owner, application_id=chosen.pk, data=data, now=signed
+        )
     story = Story(cooperation=cooperation, scenario=scenario, signed=signed, fate=fate, last=signed)
     ctx.counts["applications"] += Application.objects.filter(scenario=scenario).count()
 
@@ -327,7 +314,9 @@ def _cooperation(ctx, clock, rng, scenario, published, fate, suppliers, overdue:
     milestones = _milestones(clock, rng, story, owner, end)
 
     if fate == "terminated":
-        story.extra["terminated"] = _later(rng, story.started or signed, 40, 120, ctx.now - dt.timedelta(days=10))
+        story.extra["terminated"] = _later(
+            rng, story.started or signed, 40, 120, ctx.now - dt.timedelta(days=10)
+        )
         end = story.extra["terminated"]
 
     # Milestones planned before the story's end are done on (or about) their day — except, for one or two
@@ -352,8 +341,10 @@ def _cooperation(ctx, clock, rng, scenario, published, fate, suppliers, overdue:
         events.append((t, "report", percent))
     for _ in range(rng.randint(1, 2)):
         when = _later(rng, signed, 10, max(11, (end - signed).days - 5), end - dt.timedelta(days=1))
-        risk = RiskLevel.MEDIUM if story.extra.get("overdue") or fate == "terminated" else rng.choice(
-            [RiskLevel.NONE, RiskLevel.NONE, RiskLevel.LOW]
+        risk = (
+            RiskLevel.MEDIUM
+            if story.extra.get("overdue") or fate == "terminated"
+            else rng.choice([RiskLevel.NONE, RiskLevel.NONE, RiskLevel.LOW])
         )
         events.append((when, "followup", risk))
     events.sort(key=lambda e: e[0])
@@ -422,7 +413,10 @@ def _cooperation(ctx, clock, rng, scenario, published, fate, suppliers, overdue:
         terminator = city or ctx.office
         with clock.at(when):
             services.cooperation_terminate(
-                actor=terminator, cooperation_id=cooperation.pk, reason=rng.choice(TERMINATION_REASONS), now=when
+                actor=terminator,
+                cooperation_id=cooperation.pk,
+                reason=rng.choice(TERMINATION_REASONS),
+                now=when,
             )
         story.last = when
         ctx.counts["terminated"] += 1
@@ -442,8 +436,16 @@ def cooperations_seed(ctx: DemoContext, clock: Clock) -> list[Story]:
     for i, ((scenario, published), fate) in enumerate(zip(chosen, fates, strict=True)):
         try:
             stories.append(
-                _cooperation(ctx, clock, random.Random(f"{ctx.seed}:delivery:{i}"), scenario,
-                             published, fate, suppliers, i in overdue)
+                _cooperation(
+                    ctx,
+                    clock,
+                    random.Random(f"{ctx.seed}:delivery:{i}"),
+                    scenario,
+                    published,
+                    fate,
+                    suppliers,
+                    i in overdue,
+                )
             )
         except DomainError as exc:
             details = getattr(exc, "details", None) or ""
@@ -486,9 +488,13 @@ def reset(*, users, organisation_ids) -> dict[str, int]:
 
     cooperations = Cooperation.objects.filter(owner_id__in=organisation_ids)
     out = {
-        "support applications": SupportApplication.objects.filter(applicant_id__in=organisation_ids).delete()[0],
+        "support applications": SupportApplication.objects.filter(applicant_id__in=organisation_ids).delete()[
+            0
+        ],
         "adoptions": Adoption.objects.filter(organisation_id__in=organisation_ids).delete()[0],
-        "promoted products": PromotedProduct.objects.filter(solution__supplier_id__in=organisation_ids).delete()[0],
+        "promoted products": PromotedProduct.objects.filter(
+            solution__supplier_id__in=organisation_ids
+        ).delete()[0],
         "benchmark cases": BenchmarkCase.objects.filter(cooperation__in=cooperations).delete()[0],
     }
     out["cooperations"] = cooperations.delete()[0]
@@ -496,4 +502,3 @@ def reset(*, users, organisation_ids) -> dict[str, int]:
     out["news"] = NewsItem.objects.filter(created_by__in=users).delete()[0]
     out["zone years"] = ZoneYear.objects.filter(weights_updated_by__in=users).delete()[0]
     return out
-
