@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from scenariohub.core.errors import ValidationFailed
@@ -116,3 +117,23 @@ def validate_upload(
             code="file_content_mismatch",
         )
     return kind
+
+
+_CONTENT_TYPES = {kind.code: kind.content_type for kind in ATTACHMENT_KINDS}
+
+
+def attachment_response(attachment) -> FileResponse | None:
+    """An attachment row's stored file as a download with the type its content was checked as and
+    `nosniff`; None when the file is gone from storage (the row outlived it), for the caller's own 404."""
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        return None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=_CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

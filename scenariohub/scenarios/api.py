@@ -4,14 +4,13 @@ Endpoints only parse input, find the actor and call selectors and services, whic
 raise the domain errors that `scenariohub.api` turns into `{"code", "message", "details"?}`.
 """
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from scenariohub.accounts.models import Role
 from scenariohub.api import READ_AUTH, WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import NotFound, ValidationFailed
-from scenariohub.core.uploads import ATTACHMENT_KINDS
+from scenariohub.core.uploads import attachment_response
 from scenariohub.reference import selectors as ref
 from scenariohub.scenarios import selectors, services
 from scenariohub.scenarios.models import CooperationMode, Scenario
@@ -32,7 +31,6 @@ from scenariohub.scenarios.schemas import (
 router = Router(tags=["scenarios"])
 
 MAX_DB_ID = 2**63 - 1  # a larger id cannot exist; asking for one is "not found", not a database error
-_CONTENT_TYPES = {k.code: k.content_type for k in ATTACHMENT_KINDS}
 
 
 def _existing_id(value: int, *, what: str = "scenario") -> int:
@@ -141,17 +139,9 @@ def scenario_attachment_download(request, id: int, attachment_id: int):
     attachment = scenario.attachments.filter(pk=_existing_id(attachment_id, what="attachment")).first()
     if attachment is None:
         raise NotFound(_("Attachment not found."))
-    try:
-        handle = attachment.file.open("rb")
-    except OSError:  # the row outlived its file
-        raise NotFound(_("Attachment not found.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=_CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
+    response = attachment_response(attachment)
+    if response is None:  # the row outlived its file
+        raise NotFound(_("Attachment not found."))
     return response
 
 

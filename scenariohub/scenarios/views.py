@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -24,7 +24,7 @@ from scenariohub.accounts.models import Role
 from scenariohub.accounts.selectors import actor_for_request
 from scenariohub.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from scenariohub.core.personal import may_export_personal_data
-from scenariohub.core.uploads import ATTACHMENT_KINDS
+from scenariohub.core.uploads import attachment_response
 from scenariohub.reference import selectors as ref
 from scenariohub.scenarios import services
 from scenariohub.scenarios import view_helpers as vh
@@ -166,13 +166,10 @@ def attachment_download(request, pk: int, attachment_id: int):
         attachment = vh.attachment_get_for_actor(actor=actor, scenario_id=pk, attachment_id=attachment_id)
     except (NotFound, PermissionDenied) as exc:
         _http_error(exc)
-    content_type = next((k.content_type for k in ATTACHMENT_KINDS if k.code == attachment.kind), None)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from storage.")) from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type=content_type or "application/octet-stream")
+    response = attachment_response(attachment)
+    if response is None:
+        raise Http404(_("The file is missing from storage."))
+    return response
 
 
 # ------------------------------------------------------------------------------------------- workspace

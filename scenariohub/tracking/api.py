@@ -3,14 +3,13 @@ pilot acceptance. Endpoints parse input, find the actor and call selectors and s
 access (404 for what the caller may not see, 403 for what it may see but not do) and raise the domain
 errors that `scenariohub.api` turns into `{"code", "message", "details"?}`."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from scenariohub.api import WRITE_AUTH, api_actor, error_responses, paginate
 from scenariohub.core.errors import NotFound
-from scenariohub.core.uploads import ATTACHMENT_KINDS
+from scenariohub.core.uploads import attachment_response
 from scenariohub.tracking import selectors, services
 from scenariohub.tracking.models import CooperationAttachment, FollowUp, Milestone, ProgressReport
 from scenariohub.tracking.schemas import (
@@ -38,7 +37,6 @@ from scenariohub.tracking.schemas import (
 
 router = Router(tags=["cooperations"])
 MAX_DB_ID = 2**63 - 1
-_CONTENT_TYPES = {k.code: k.content_type for k in ATTACHMENT_KINDS}
 _UPLOAD_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 _FILES_DOC = (
     "Multipart field `attachments`, one or more files: PDF, Word, Excel, PNG or JPEG, checked by content "
@@ -380,15 +378,7 @@ def cooperation_attachment_download(request, id: int, attachment_id: int):
     attachment = cooperation.attachments.filter(pk=_attachment_id(attachment_id)).first()
     if attachment is None:
         raise NotFound(_("Attachment not found."))
-    try:
-        handle = attachment.file.open("rb")
-    except OSError:  # the row outlived its file
-        raise NotFound(_("Attachment not found.")) from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=_CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
+    response = attachment_response(attachment)
+    if response is None:  # the row outlived its file
+        raise NotFound(_("Attachment not found."))
     return response

@@ -12,10 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from scenariohub.accounts.selectors import actor_for_request
+from scenariohub.core import uploads
 from scenariohub.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from scenariohub.core.uploads import ATTACHMENT_KINDS
-
-_CONTENT_TYPES = {k.code: k.content_type for k in ATTACHMENT_KINDS}
 
 actor_of = actor_for_request
 
@@ -63,15 +61,9 @@ def query_without_page(request) -> str:
 
 
 def attachment_response(attachment) -> FileResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("Attachment not found.")) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name,
-        content_type=_CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
+    response = uploads.attachment_response(attachment)
+    if response is None:
+        raise Http404(_("Attachment not found."))
     return response
 
 

@@ -185,6 +185,7 @@ def test_attachment_of_published_scenario_downloads_with_its_name(anon_client, p
     response = anon_client.get(reverse("scenarios:attachment-download", args=[s.pk, a.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"  # the same download response as the API's
     assert "attachment" in response["Content-Disposition"] and "filename*=utf-8''%E6%96%B9%E6%A1%88.pdf" in response[
         "Content-Disposition"]
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
