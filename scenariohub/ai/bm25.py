@@ -155,24 +155,28 @@ class BM25Index:
         out = np.zeros((len(token_lists), n), dtype=np.float32)
         if not len(rows) or not len(token_lists):
             return list(out)
-        sizes, tids, tf_part, starts = self._subset_entries(rows)
+        owner, tids, tf_part = self._subset_entries(rows)
         weights = np.zeros((len(token_lists), len(self._terms)), dtype=np.float32)
         for i, tokens in enumerate(token_lists):
             for term, qtf in Counter(tokens).items():
                 tid = self._vocab.get(term)
                 if tid is not None and self._df[tid] > 0:
                     weights[i, tid] = float(self.idf(float(self._df[tid]))) * qtf
+        # Only the entries of terms some query has can score (typically a third of them).
+        keep = weights.any(axis=0)[tids]
+        owner, tids, tf_part = owner[keep], tids[keep], tf_part[keep]
         if not len(tids):
             return list(out)
-        summed = np.add.reduceat(weights[:, tids] * tf_part, np.minimum(starts, len(tids) - 1), axis=1)
-        summed[:, sizes == 0] = 0.0  # reduceat gives an empty segment the element at its start
-        out[:, rows] = summed
+        counts = np.bincount(owner, minlength=len(rows))
+        scored = counts > 0  # rows with no such entry keep 0 (reduceat cannot sum an empty segment)
+        starts = (np.cumsum(counts) - counts)[scored]
+        out[:, rows[scored]] = np.add.reduceat(weights[:, tids] * tf_part, starts, axis=1)
         return list(out)
 
-    def _subset_entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The rows' term entries laid end to end: per row its number of entries, then the term ids, the
-        BM25 tf parts and each row's first entry. The last answer is kept while the index does not change
-        (the same open scenarios are asked for by one supplier after another)."""
+    def _subset_entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows' term entries laid end to end, row by row: the position in `rows` each entry belongs
+        to, its term id and its BM25 tf part. The last answer is kept while the index does not change (the
+        same open scenarios are asked for by one supplier after another)."""
         key = (self._version, len(rows), hash(rows.tobytes()))
         cached = self._subset_cache
         if cached is not None and cached[0] == key and np.array_equal(cached[1], rows):
@@ -184,8 +188,7 @@ class BM25Index:
         avgdl = self._total_length / self._n_alive
         norm = self.k1 * (1.0 - self.b + self.b * self._lengths[rows] / avgdl)
         tf_part = tfs * (self.k1 + 1.0) / (tfs + np.repeat(norm, sizes))
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        value = (sizes, tids, tf_part, starts)
+        value = (np.repeat(np.arange(len(rows)), sizes), tids, tf_part)
         self._subset_cache = (key, rows.copy(), value)
         return value
 

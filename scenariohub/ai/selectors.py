@@ -589,12 +589,13 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
     # gives what scoring needs; the deadline's two cases are two ranges of the (status, deadline) index.
     applied_ids = set(applied.values_list("scenario_id", flat=True)) if models is not None else set()
     open_scenarios = Scenario.objects.filter(status__in=(Status.PUBLISHED, Status.MATCHING))
-    candidates = {
-        pk: (field_id, region_id)
+    # The same set for every supplier (its own applications are dropped after the search), so the
+    # index's per-subset preparations serve one supplier after another.
+    open_ids = [
+        pk
         for part in (open_scenarios.filter(deadline__gte=today), open_scenarios.filter(deadline__isnull=True))
-        for pk, field_id, region_id in part.values_list("pk", "field_id", "region_id")
-        if pk not in applied_ids
-    }
+        for pk in part.values_list("pk", flat=True)
+    ]
     best: dict[int, tuple[float, int]] = {}  # scenario id -> (similarity, query number)
     texts = [text for _title, text, _stored, _plain in queries]
     vectors = _query_vectors(index, texts, [stored for _t, _x, stored, _p in queries])
@@ -603,24 +604,21 @@ def recommend_scenarios_for_supplier(*, organisation, limit: int = 5) -> list[Re
         texts,
         vectors,
         RECOMMENDATION_CANDIDATES,
-        only=candidates if index is not None else None,
+        only=open_ids if index is not None else None,
         token_lists=query_tokens,
     )
     for number, sims in enumerate(found):
         for doc_id, sim in sims.items():
-            if doc_id in candidates and sim > best.get(doc_id, (-1.0, 0))[0]:
+            if doc_id not in applied_ids and sim > best.get(doc_id, (-1.0, 0))[0]:
                 best[doc_id] = (sim, number)
     # Plus the newest open scenarios of the supplier's fields.
-    same_field = [
-        pk
-        for pk in open_scenarios.filter(
-            Q(deadline__gte=today) | Q(deadline__isnull=True), field_id__in=field_codes
-        )
+    same_field = list(
+        open_scenarios.filter(Q(deadline__gte=today) | Q(deadline__isnull=True), field_id__in=field_codes)
+        .exclude(pk__in=applied_ids)
         .order_by("-published_at", "-id")
-        .values_list("pk", flat=True)[: RECOMMENDATION_CANDIDATES + len(applied_ids)]
-        if pk in candidates
-    ][:RECOMMENDATION_CANDIDATES]
-    rows = [(pk, *candidates[pk]) for pk in {*best, *same_field}]
+        .values_list("pk", flat=True)[:RECOMMENDATION_CANDIDATES]
+    )
+    rows = Scenario.objects.filter(pk__in={*best, *same_field}).values_list("pk", "field_id", "region_id")
     scored: list[tuple[float, int, int]] = []  # (score, scenario id, number of the query that matched best)
     for pk, field_id, region_id in rows:
         sim, number = best.get(pk, (0.0, -1))

@@ -109,6 +109,10 @@ class DenseMatrix:
         matrix = self._matrix[: self._n] if rows is None else self._matrix[rows]
         return queries @ matrix.T
 
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """A copy of the given rows, in that order."""
+        return self._matrix[rows]
+
     def row(self, row: int) -> np.ndarray:
         return self._matrix[row]
 

@@ -188,5 +188,7 @@ def test_bm25_restricted_scores_with_empty_and_removed_rows():
     restricted = bm25.scores_many(queries, only=only)
     for a, b in zip(full, restricted, strict=True):
         assert np.allclose(a, b)
+    # One query alone: the last allowed row has none of its terms (an empty segment at the end).
+    assert np.allclose(bm25.scores_many(queries[:1], only=only)[0], full[0])
     assert restricted[0][1] == 0 and restricted[0][4] == 0  # the empty row and the removed one
     assert restricted[0][0] > restricted[0][2] > 0 and restricted[1][3] > 0
