@@ -12,6 +12,7 @@ designated twice. Stages that later issues fill (matching → benchmark) show ze
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -132,7 +133,8 @@ BREAKDOWN_DEFINITION = _(
 )
 FORECAST_DEFINITION = _(
     "Forecast for the current year: the count so far divided by the days elapsed (today included), times the "
-    "days of the year, rounded down — a straight line at the pace so far. Past years show their final count."
+    "days of the year, rounded down — a straight line at the pace so far; for conferences, the count plus the "
+    "conferences already planned for the rest of the year when that is more. Past years show their final count."
 )
 
 
@@ -230,8 +232,9 @@ def _guarded(query, default):
         return default
 
 
-def held_conferences(year: int) -> list[tuple[dt.date, str | None]]:
-    """(date, host region) of the conferences held in the year; empty while events are not installed."""
+def conferences_of_year(year: int) -> list[tuple[dt.date, str | None, str]]:
+    """(date, host region, status) of the conferences held or planned in the year, in one query; empty
+    while events are not installed. Held ones count; planned ones feed the forecast."""
     model = release_event_model()
     if model is None:
         return []
@@ -239,10 +242,10 @@ def held_conferences(year: int) -> list[tuple[dt.date, str | None]]:
         lambda: list(
             model.objects.filter(
                 channel="conference",
-                status="held",
+                status__in=("held", "planned"),
                 date__gte=dt.date(year, 1, 1),
                 date__lte=dt.date(year, 12, 31),
-            ).values_list("date", "host_region_id")
+            ).values_list("date", "host_region_id", "status")
         ),
         [],
     )
@@ -268,18 +271,24 @@ class Forecast:
     reached_on: dt.date | None  # when the target is reached at the current pace (may be after year end)
 
 
-def forecast(*, actual: int, target: int, year: int, today: dt.date) -> Forecast:
-    """A straight line through the pace so far (see FORECAST_DEFINITION)."""
+def forecast(
+    *, actual: int, target: int, year: int, today: dt.date, planned: Sequence[dt.date] = ()
+) -> Forecast:
+    """A straight line through the pace so far, or the count plus what is already `planned` for the rest of
+    the year (dates, e.g. the conferences scheduled), whichever is more (see FORECAST_DEFINITION)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if today > last:
         return Forecast("final", actual, actual >= target, max(0, target - actual), None)
     if today < first:
         return Forecast("not_started", actual, actual >= target, max(0, target - actual), None)
+    planned = sorted(d for d in planned if today <= d <= last)
     days = (last - first).days + 1
     elapsed = (today - first).days + 1
-    projected = max(actual, math.floor(actual * days / elapsed))
+    projected = max(actual + len(planned), math.floor(actual * days / elapsed))
     reached_on = None
-    if 0 < actual < target:
+    if actual < target <= actual + len(planned):
+        reached_on = planned[target - actual - 1]  # the planned event that reaches the target
+    elif 0 < actual < target:
         # The pace is actual/elapsed per day; the target needs target/pace days from 1 January.
         reached_on = first + dt.timedelta(days=math.ceil(target * elapsed / actual) - 1)
     return Forecast("projected", projected, projected >= target, max(0, target - projected), reached_on)

@@ -231,7 +231,8 @@ def _facts(year: int) -> dict:
         if stage.status != Status.BENCHMARK:
             stages[stage.status] = m.first_reached_scenarios(stage.status, start, end).count()
     # 8. conferences held, by host city and month.
-    conferences = m.held_conferences(year)
+    of_year = m.conferences_of_year(year)
+    conferences = [(day, host) for day, host, status in of_year if status == "held"]
     for day, host in conferences:
         bump("region", host, "conferences", 1)
         bump("month", f"{day.year}-{day.month:02d}", "conferences", 1)
@@ -244,6 +245,7 @@ def _facts(year: int) -> dict:
             m.BENCHMARKS: benchmarks,
         },
         "stages": stages,
+        "planned": {m.CONFERENCES: [day for day, _host, status in of_year if status == "planned"]},
         "conferences_available": m.release_event_model() is not None,
     }
 
@@ -297,7 +299,13 @@ def targets_overview(
         TargetFigure(
             metric,
             actuals[metric.code],
-            m.forecast(actual=actuals[metric.code], target=metric.target, year=year, today=today),
+            m.forecast(
+                actual=actuals[metric.code],
+                target=metric.target,
+                year=year,
+                today=today,
+                planned=facts.get("planned", {}).get(metric.code, ()),
+            ),
         )
         for metric in m.METRICS
     ]
@@ -395,7 +403,9 @@ def zone_panel(*, actor: Actor, year: int) -> ZonePanel | None:
     for s in ranking.selections:
         levels.setdefault(s.region_id, []).append(str(s.get_level_display()))
     top = [
-        ZoneStandingRow(r.rank, r.tied, r.region, names.get(r.region, r.region), r.total, levels.get(r.region, []))
+        ZoneStandingRow(
+            r.rank, r.tied, r.region, names.get(r.region, r.region), r.total, levels.get(r.region, [])
+        )
         for r in ranking.rows[:ZONE_TOP]
     ]
     return ZonePanel(year, ranking.frozen, len(ranking.rows), top, len(ranking.selections))

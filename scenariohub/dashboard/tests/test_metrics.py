@@ -176,3 +176,22 @@ def test_every_metric_has_a_definition_and_the_plan_target():
         ("benchmarks", 10),
     ]
     assert all(str(x.definition) for x in m.METRICS) and all(str(s.definition) for s in m.FUNNEL)
+
+
+def test_forecast_counts_the_conferences_already_planned():
+    # Three held by 1 July and a fourth planned in December: on track, reached on the planned day.
+    f = m.forecast(
+        actual=3, target=4, year=2025, today=dt.date(2025, 11, 20), planned=[dt.date(2025, 12, 17)]
+    )
+    assert (f.state, f.forecast, f.on_track, f.shortfall, f.reached_on) == (
+        "projected",
+        4,
+        True,
+        0,
+        dt.date(2025, 12, 17),
+    )
+    # A planned date already past (not held), or in another year, does not count; the pace still does.
+    f = m.forecast(actual=3, target=4, year=2025, today=dt.date(2025, 11, 20), planned=[dt.date(2025, 11, 1)])
+    assert (f.forecast, f.on_track) == (3, False)
+    f = m.forecast(actual=1, target=4, year=2025, today=dt.date(2025, 3, 1), planned=[dt.date(2026, 1, 5)])
+    assert f.forecast == 6  # 1 in 60 days, a straight line: more than 1 + 0 planned
