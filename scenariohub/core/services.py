@@ -119,6 +119,19 @@ def audit_record_many(
 AUDIT_RETENTION_DAYS = 184  # GB/T 22239-2019 / 网络安全法 第二十一条: logs are kept at least six months
 
 
+def _intact_chain_head(using: str, refusal: str):
+    """Lock the chain head and verify the whole chain (inside the caller's transaction): (head, report).
+    A broken chain raises Conflict with `refusal` (naming the broken record as %(id)s): what would change
+    the chain's evidence waits until the break is investigated."""
+    from scenariohub.core.errors import Conflict
+
+    head = audit.locked_head(using)
+    report = audit.verify_chain(using=using)
+    if not report.ok:
+        raise Conflict(refusal % {"id": report.broken.record_id}, code="chain_broken")
+    return head, report
+
+
 def audit_purge(*, before, now=None, using: str = "default") -> dict:
     """Delete the oldest records, all older than `before`, keeping the chain verifiable.
 
@@ -133,7 +146,7 @@ def audit_purge(*, before, now=None, using: str = "default") -> dict:
     from django.db.models import Max
     from django.utils import timezone
 
-    from scenariohub.core.errors import Conflict, ValidationFailed
+    from scenariohub.core.errors import ValidationFailed
 
     now = now or timezone.now()
     if timezone.is_naive(before):
@@ -146,14 +159,9 @@ def audit_purge(*, before, now=None, using: str = "default") -> dict:
             code="retention",
         )
     with transaction.atomic(using=using):
-        head = audit.locked_head(using)
-        report = audit.verify_chain(using=using)
-        if not report.ok:
-            raise Conflict(
-                _("The audit chain is broken at record %(id)s; it is not purged until this is investigated.")
-                % {"id": report.broken.record_id},
-                code="chain_broken",
-            )
+        head, _report = _intact_chain_head(
+            using, _("The audit chain is broken at record %(id)s; it is not purged until this is investigated.")
+        )
         rows = AuditLog.objects.using(using)
         young = rows.filter(created_at__gte=before).order_by("id").values_list("id", flat=True).first()
         old = rows.filter(id__lt=young) if young is not None else rows.all()
@@ -225,7 +233,7 @@ def audit_key_rotate(*, using: str = "default") -> dict:
     """
     from django.db import transaction
 
-    from scenariohub.core.errors import Conflict, ValidationFailed
+    from scenariohub.core.errors import ValidationFailed
 
     current, keys = audit.audit_keys()
     retired = sorted(kid for kid in keys if kid != current)
@@ -235,16 +243,10 @@ def audit_key_rotate(*, using: str = "default") -> dict:
             code="no_previous_key",
         )
     with transaction.atomic(using=using):
-        head = audit.locked_head(using)
-        report = audit.verify_chain(using=using)
-        if not report.ok:
-            raise Conflict(
-                _(
-                    "The audit chain is broken at record %(id)s; the key is not rotated until this is investigated."
-                )
-                % {"id": report.broken.record_id},
-                code="chain_broken",
-            )
+        head, report = _intact_chain_head(
+            using,
+            _("The audit chain is broken at record %(id)s; the key is not rotated until this is investigated."),
+        )
         payload = audit.rotation_payload(last_id=head.last_id, last_hash=head.last_hash, key_id=current)
         summary = {
             "key_id": current,
