@@ -102,12 +102,10 @@ class DenseMatrix:
         """Cosine similarity of the (unit) query with every row."""
         return self._matrix[: self._n] @ np.asarray(query, dtype=np.float32).reshape(self.dim)
 
-    def scores_many(self, queries: np.ndarray, *, rows: np.ndarray | None = None) -> np.ndarray:
-        """Cosines of m (unit) queries with every row (or with `rows` only, in that order), as an m x n
-        array: one pass over the matrix."""
+    def scores_many(self, queries: np.ndarray) -> np.ndarray:
+        """Cosines of m (unit) queries with every row, as an m x n array: one pass over the matrix."""
         queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.dim)
-        matrix = self._matrix[: self._n] if rows is None else self._matrix[rows]
-        return queries @ matrix.T
+        return queries @ self._matrix[: self._n].T
 
     def rows(self, rows: np.ndarray) -> np.ndarray:
         """A copy of the given rows, in that order."""
